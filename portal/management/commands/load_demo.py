@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog import demo as catalog_demo
+
+
+class Command(BaseCommand):
+    help = "Load the 上犹县 demo data (idempotent). Only in demo mode: it sets known passwords."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError("DEMO_MODE is off: demo accounts with known passwords are never created here.")
+        catalog_demo.load_organisations(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("演示数据已加载。"))
+        self.stdout.write("")
+        self.stdout.write("  门户网站:  http://127.0.0.1:8000/")
+        self.stdout.write("  管理后台:  http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"  演示密码（所有账号）: {catalog_demo.DEMO_PASSWORD}")
+        for username, description in catalog_demo.demo_logins():
+            self.stdout.write(f"    {username:<14} {description}")

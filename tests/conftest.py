@@ -1,0 +1,180 @@
+"""Shared personas and the browser harness.
+
+Personas (built per test, cheap): a county office user, 双溪乡's author, reviewer,
+secrecy reviewer, approver and organisation administrator, and an outsider who is
+营前镇's author. Residents are the anonymous `client`.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from catalog.demo import demo_code
+from catalog.models import Organisation, Staff
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls
+# from that thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+PASSWORD = "persona-password-1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_media(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def county(db):
+    return Organisation.objects.create(
+        kind=Organisation.Kind.COUNTY,
+        name="上犹县人民政府",
+        short_name="上犹县",
+        slug="shangyou",
+        code=demo_code("0001"),
+    )
+
+
+@pytest.fixture
+def shuangxi(county):
+    return Organisation.objects.create(
+        kind=Organisation.Kind.TOWNSHIP,
+        parent=county,
+        name="上犹县双溪乡人民政府",
+        short_name="双溪乡",
+        slug="shuangxi",
+        code=demo_code("0102"),
+        phone="0797-8661001",
+        office_hours="工作日 8:00-12:00，14:30-17:30",
+    )
+
+
+@pytest.fixture
+def shuangxi_office(shuangxi):
+    return Organisation.objects.create(
+        kind=Organisation.Kind.OFFICE,
+        parent=shuangxi,
+        name="双溪乡民政所",
+        short_name="民政所",
+        slug="shuangxi-minzheng",
+    )
+
+
+@pytest.fixture
+def yingqian(county):
+    return Organisation.objects.create(
+        kind=Organisation.Kind.TOWNSHIP,
+        parent=county,
+        name="上犹县营前镇人民政府",
+        short_name="营前镇",
+        slug="yingqian",
+        code=demo_code("0103"),
+    )
+
+
+@pytest.fixture
+def make_staff(db):
+    def make(username, organisation, *roles, title=""):
+        user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True, first_name=username)
+        Staff.objects.create(user=user, organisation=organisation, title=title, **{f"is_{r}": True for r in roles})
+        return user
+
+    return make
+
+
+@pytest.fixture
+def author(make_staff, shuangxi):
+    return make_staff("sx_author", shuangxi, "author", title="宣传办信息员")
+
+
+@pytest.fixture
+def reviewer(make_staff, shuangxi):
+    return make_staff("sx_reviewer", shuangxi, "reviewer", title="党政办副主任")
+
+
+@pytest.fixture
+def secrecy_reviewer(make_staff, shuangxi):
+    return make_staff("sx_secrecy", shuangxi, "reviewer", title="保密员")
+
+
+@pytest.fixture
+def approver(make_staff, shuangxi):
+    return make_staff("sx_approver", shuangxi, "approver", title="副乡长")
+
+
+@pytest.fixture
+def org_admin(make_staff, shuangxi):
+    return make_staff("sx_admin", shuangxi, "org_admin", title="党政办主任")
+
+
+@pytest.fixture
+def county_office(make_staff, county):
+    return make_staff("county_office", county, "county_office", title="县政务公开办")
+
+
+@pytest.fixture
+def outsider(make_staff, yingqian):
+    return make_staff("yq_author", yingqian, "author", title="营前镇信息员")
+
+
+def _browser_unavailable_reason() -> str | None:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _browser_unavailable_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"Browser tests are required in CI: {reason}")
+        pytest.skip(f"Browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """Log a persona into the admin in the browser."""
+
+    def do_login(user):
+        page.goto("/admin/login/")
+        page.fill("#id_username", user.get_username())
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url("**/admin/")
+        return page
+
+    return do_login
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any("Browser tests skipped" in str(getattr(r, "longrepr", "")) for r in skipped):
+        terminalreporter.write_line(
+            "NOTE: browser tests were skipped because Chromium or Playwright is missing; CI requires them.",
+            yellow=True,
+        )
