@@ -44,9 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_prose_editor",
-    # Project apps; imports go one way: reports -> portal -> disclosure -> catalog -> audit.
+    # Project apps; imports go one way: reports -> portal -> disclosure -> search -> catalog -> audit.
     "audit",
     "catalog",
+    "search",
     "disclosure",
     "portal",
     "reports",

@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from disclosure.models.items import Item
+
+
+class PersonalDataFinding(models.Model):
+    """Something the pre-publication scan found: personal data or a sensitive word.
+
+    An open finding blocks approval until it is masked or overridden by the approver
+    with a recorded reason.
+    """
+
+    class Kind(models.TextChoices):
+        ID_NUMBER = "id_number", _("身份证号")
+        MOBILE = "mobile", _("手机号")
+        BANK_CARD = "bank_card", _("银行卡号")
+        SENSITIVE_WORD = "sensitive_word", _("敏感词")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        MASKED = "masked", _("已脱敏")
+        OVERRIDDEN = "overridden", _("审批人确认无需处理")
+
+    class Location(models.TextChoices):
+        TITLE = "title", _("标题")
+        SUMMARY = "summary", _("内容概述")
+        BODY = "body", _("正文")
+        ATTACHMENT = "attachment", _("附件")
+
+    item = models.ForeignKey(Item, verbose_name=_("公开信息"), on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    location = models.CharField(_("位置"), max_length=20, choices=Location.choices)
+    attachment = models.ForeignKey(
+        "disclosure.Attachment",
+        verbose_name=_("附件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    masked_value = models.CharField(_("发现内容（已遮盖）"), max_length=60, help_text=_("只保存遮盖后的形式。"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    found_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    override_reason = models.TextField(_("不予处理的理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息/敏感词检查结果")
+        verbose_name_plural = _("个人信息/敏感词检查结果")
+        ordering = ["item", "found_at"]
+        indexes = [models.Index(fields=["status", "found_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="overridden") | ~models.Q(override_reason=""),
+                name="finding_override_needs_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.masked_value}"

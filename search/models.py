@@ -1,0 +1,1 @@
+# The search index is built in issue 5 (see search/indexing.py).
