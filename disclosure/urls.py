@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from disclosure import views
 
 app_name = "disclosure"
 
-urlpatterns = []
+urlpatterns = [
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("items/import/", views.item_import, name="item_import"),
+]

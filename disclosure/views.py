@@ -1,1 +1,76 @@
-# Create your views here.
+from urllib.parse import quote
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from catalog.access import can_view
+from disclosure.forms import ItemImportForm
+from disclosure.importing import import_items
+from disclosure.models import Attachment, Item
+
+
+def attachment_download(request, pk):
+    """Serve an attachment under its original name, never inline and never sniffed.
+
+    Public while the item is published; a withdrawn item's files answer 410; otherwise
+    only staff who may see the item's organisation get the file, everyone else a 404.
+    """
+    attachment = get_object_or_404(Attachment.objects.select_related("item__organisation"), pk=pk)
+    item = attachment.item
+    public = item.status == Item.Status.PUBLISHED
+    if not public and not (request.user.is_staff and can_view(request.user, item.organisation_id)):
+        if item.status == Item.Status.WITHDRAWN:
+            return render(request, "disclosure/attachment_gone.html", {"item": item}, status=410)
+        raise Http404
+
+    etag = f'"{attachment.sha256}"'
+    last_modified = attachment.uploaded_at.timestamp()
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        try:
+            stream = attachment.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        response = FileResponse(stream, content_type=attachment.content_type)
+    response.headers["Content-Disposition"] = _content_disposition(attachment)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    # Revalidate every time: a published item can still be withdrawn.
+    patch_cache_control(response, no_cache=True, **({"public": True} if public else {"private": True}))
+    return response
+
+
+def _content_disposition(attachment: Attachment) -> str:
+    """RFC 6266 with an ASCII fallback for old clients and the real name in RFC 5987 form."""
+    name = attachment.original_name
+    fallback = name if name.isascii() and name.isprintable() and '"' not in name and "\\" not in name else None
+    if fallback is None:
+        extension = name.rpartition(".")[2] if "." in name else ""
+        fallback = f"attachment-{attachment.pk}.{extension}" if extension.isascii() and extension else "attachment"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@staff_member_required
+def item_import(request):
+    """Bulk import of items already published on a township's old site (机构管理员 only)."""
+    form = ItemImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if not form.fields["organisation"].queryset.exists():
+        raise PermissionDenied
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = import_items(
+            organisation=form.cleaned_data["organisation"],
+            spreadsheet=form.cleaned_data["spreadsheet"],
+            attachments_dir_or_zip=form.cleaned_data["attachments"],
+            by=request.user,
+        )
+        if result.ok:
+            messages.success(request, f"已导入 {len(result.items)} 条信息、{result.attachment_count} 个附件。")
+    context = {**admin.site.each_context(request), "title": "批量导入已发布信息", "form": form, "result": result}
+    return render(request, "disclosure/item_import.html", context)
