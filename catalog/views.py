@@ -1,1 +1,85 @@
-# Create your views here.
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from catalog.models import Category, GuideVersion, Obligation, Organisation, UncoveredArea
+
+DISCLOSING_KINDS = [Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT]
+
+
+def _disclosing_body(slug: str) -> Organisation:
+    return get_object_or_404(Organisation, slug=slug, is_active=True, kind__in=DISCLOSING_KINDS)
+
+
+def _tree(categories, obligations):
+    """Nested nodes {category, obligations, children, heading} in display order, built without further queries."""
+    nodes = {c.pk: {"category": c, "obligations": [], "children": []} for c in categories}
+    for obligation in obligations:
+        if obligation.category_id in nodes:
+            nodes[obligation.category_id]["obligations"].append(obligation)
+    roots = []
+    for category in categories:
+        parent = nodes.get(category.parent_id)
+        (parent["children"] if parent else roots).append(nodes[category.pk])
+
+    def set_heading(children, level):
+        for node in children:
+            node["heading"] = min(level, 6)
+            set_heading(node["children"], level + 1)
+
+    set_heading(roots, 2)
+    return roots
+
+
+def catalog(request, slug):
+    """公开目录: the tree, published-item counts and the obligations; four queries whatever the size."""
+    township = _disclosing_body(slug)
+    categories = list(
+        Category.objects.filter(organisation=township, is_active=True)
+        # Items live in `disclosure`, which imports catalog; the reverse relation avoids the import.
+        .annotate(published_count=Count("items", filter=Q(items__status="published")))
+        .order_by("order", "code")
+    )
+    obligations = (
+        Obligation.objects.filter(organisation=township, is_active=True, category__is_active=True)
+        .select_related("responsible_body")
+        .order_by("order", "code")
+    )
+    uncovered = sorted(UncoveredArea.objects.filter(organisation=township), key=lambda u: u.get_area_display())
+    return render(
+        request,
+        "catalog/catalog.html",
+        {
+            "township": township,
+            "tree": _tree(categories, obligations),
+            "published_total": sum(c.published_count for c in categories),
+            "uncovered": uncovered,
+        },
+    )
+
+
+def guide(request, slug, number=None):
+    """公开指南: the current version with its date, or an earlier one by number, and the list of versions."""
+    township = _disclosing_body(slug)
+    versions = list(
+        GuideVersion.objects.filter(organisation=township)
+        .order_by("-number")
+        .only("number", "effective_on", "change_note", "organisation_id")
+    )
+    if not versions:
+        shown = None
+    else:
+        wanted = number or versions[0].number
+        shown = GuideVersion.objects.filter(organisation=township, number=wanted).first()
+        if shown is None:
+            raise Http404("没有这一版公开指南。")
+    return render(
+        request,
+        "catalog/guide.html",
+        {
+            "township": township,
+            "guide": shown,
+            "versions": versions,
+            "is_current": bool(versions) and shown.number == versions[0].number,
+        },
+    )

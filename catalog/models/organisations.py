@@ -17,7 +17,20 @@ def validate_organisation_code(value: str) -> None:
 
 # Top-level URL segments the portal uses itself; a township slug must not shadow them.
 RESERVED_SLUGS = frozenset(
-    {"admin", "reports", "display", "search", "static", "media", "healthz", "feeds", "items", "api", "accounts"}
+    {
+        "admin",
+        "reports",
+        "display",
+        "search",
+        "static",
+        "media",
+        "healthz",
+        "feeds",
+        "items",
+        "api",
+        "accounts",
+        "attachments",
+    }
 )
 
 
