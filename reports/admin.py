@@ -1,1 +1,48 @@
-# Register your models here.
+"""Monthly reports in the admin: a read-only list that leads to the report pages.
+
+Reports are written and decided on their own pages (/reports/), through the
+services; the admin never changes or deletes a report, a version or a file.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from catalog.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
+from reports.models import MonthlyReport, ReportVersion
+
+
+class ReportVersionInline(OrganisationScopedInline):
+    model = ReportVersion
+    fields = ["number", "submitted_at", "submitted_by", "deadline", "is_late"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(OrganisationScopedAdmin):
+    list_display = ["__str__", "organisation", "month", "status", "updated_at", "open_link"]
+    list_filter = ["status", "month"]
+    list_select_related = ["organisation"]
+    date_hierarchy = "month"
+    fields = ["organisation", "month", "status", "work_done", "problems", "improvements", "open_link"]
+    readonly_fields = fields
+    inlines = [ReportVersionInline]
+
+    @admin.display(description="月报页面")
+    def open_link(self, obj):
+        url = reverse("reports:report", kwargs={"slug": obj.organisation.slug, "month": obj.period})
+        return format_html('<a href="{}">打开</a>', url)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
