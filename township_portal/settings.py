@@ -161,11 +161,31 @@ LOGGING = {
 FRESHNESS_NEWS_DAYS = env_int("FRESHNESS_NEWS_DAYS", 14, minimum=1)
 FRESHNESS_NOTICE_DAYS = env_int("FRESHNESS_NOTICE_DAYS", 183, minimum=1)
 GUIDE_REVIEW_MONTHS = env_int("GUIDE_REVIEW_MONTHS", 12, minimum=1)
+# A whole county catalog is a few hundred rows (tens of KB); anything far larger is refused
+# before it is opened, so a wrong upload cannot tie up a worker.
+CATALOG_IMPORT_MAX_BYTES = env_int("CATALOG_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 # --- Disclosure (issue 4) ------------------------------------------------------
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Words the pre-publication check flags for the secrecy review (保密审查); comma-separated.
+SENSITIVE_WORDS = env_list("SENSITIVE_WORDS", ["秘密", "机密", "绝密", "内部"])
+# Staff home: how many working days ahead "due soon" looks.
+DUE_SOON_WORKDAYS = env_int("DUE_SOON_WORKDAYS", 5, minimum=1)
+# Zip-based documents (docx/xlsx/pptx/ofd) may unpack to this much; more is a zip bomb.
+ATTACHMENT_MAX_UNPACKED_BYTES = env_int("ATTACHMENT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024, minimum=1024 * 1024)
+# Images above this many pixels (all frames) are refused before decoding: an A4 page
+# scanned at 600 dpi is 35 million.
+ATTACHMENT_MAX_IMAGE_PIXELS = env_int("ATTACHMENT_MAX_IMAGE_PIXELS", 64_000_000, minimum=1_000_000)
 
 # --- Portal (issue 5) ----------------------------------------------------------
+# Items per list page; search shows at most PORTAL_SEARCH_MAX_RESULTS results (counts
+# above that read "1000+"); category counts stop at PORTAL_COUNT_CAP.
+PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 20, minimum=5)
+PORTAL_SEARCH_MAX_RESULTS = env_int("PORTAL_SEARCH_MAX_RESULTS", 1000, minimum=100)
+PORTAL_COUNT_CAP = env_int("PORTAL_COUNT_CAP", 10000, minimum=100)
+PORTAL_FEED_ITEMS = env_int("PORTAL_FEED_ITEMS", 30, minimum=1)
+# URLs per sitemap file; the sitemap index lists as many files as needed.
+PORTAL_SITEMAP_LIMIT = env_int("PORTAL_SITEMAP_LIMIT", 10000, minimum=10)
 
 # --- Reports (issue 6) ---------------------------------------------------------
 # Townships submit the month by this day of the following month.

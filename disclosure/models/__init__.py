@@ -1,5 +1,18 @@
 from disclosure.models.attachments import Attachment
 from disclosure.models.findings import PersonalDataFinding
-from disclosure.models.items import Item, ItemChannel
+from disclosure.models.items import Item, ItemChannel, ProtectedItemError
+from disclosure.models.revisions import ItemRevision
+from disclosure.models.workflow import IndexCounter, Review, ReviewDecision, ReviewStep
 
-__all__ = ["Attachment", "Item", "ItemChannel", "PersonalDataFinding"]
+__all__ = [
+    "Attachment",
+    "IndexCounter",
+    "Item",
+    "ItemChannel",
+    "ItemRevision",
+    "PersonalDataFinding",
+    "ProtectedItemError",
+    "Review",
+    "ReviewDecision",
+    "ReviewStep",
+]

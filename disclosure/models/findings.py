@@ -22,6 +22,7 @@ class PersonalDataFinding(models.Model):
         OPEN = "open", _("待处理")
         MASKED = "masked", _("已脱敏")
         OVERRIDDEN = "overridden", _("审批人确认无需处理")
+        GONE = "gone", _("已消除（内容已修改）")
 
     class Location(models.TextChoices):
         TITLE = "title", _("标题")
@@ -41,6 +42,7 @@ class PersonalDataFinding(models.Model):
         related_name="+",
     )
     masked_value = models.CharField(_("发现内容（已遮盖）"), max_length=60, help_text=_("只保存遮盖后的形式。"))
+    occurrences = models.PositiveIntegerField(_("出现次数"), default=1)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     found_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
@@ -58,7 +60,7 @@ class PersonalDataFinding(models.Model):
         verbose_name = _("个人信息/敏感词检查结果")
         verbose_name_plural = _("个人信息/敏感词检查结果")
         ordering = ["item", "found_at"]
-        indexes = [models.Index(fields=["status", "found_at"])]
+        indexes = [models.Index(fields=["status", "found_at"]), models.Index(fields=["item", "status"])]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="overridden") | ~models.Q(override_reason=""),
@@ -68,3 +70,8 @@ class PersonalDataFinding(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.masked_value}"
+
+    @property
+    def is_maskable(self) -> bool:
+        """Whether one click can mask it: a number in the title, summary or body (not a word, not a file)."""
+        return self.kind != self.Kind.SENSITIVE_WORD and self.location != self.Location.ATTACHMENT

@@ -1,9 +1,21 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
 
 from catalog.models import Category, Channel, Obligation, Organisation
+from disclosure.html import EDITOR_EXTENSIONS, sanitize_body
+
+
+class ProtectedItemError(PermissionError):
+    """Raised on any attempt to delete an item that was ever published."""
+
+    def __init__(self, item=None):
+        what = f"“{item}”" if item is not None else "已发布过的信息"
+        super().__init__(f"{what}已发布过，不能删除；请改用撤回或废止。")
 
 
 class ItemQuerySet(models.QuerySet):
@@ -13,6 +25,15 @@ class ItemQuerySet(models.QuerySet):
 
     def for_organisation(self, organisation):
         return self.filter(organisation=organisation)
+
+    def unpublished(self):
+        """Items still on their way to publication (their due date still matters)."""
+        return self.filter(status__in=[Item.Status.DRAFT, Item.Status.IN_REVIEW, Item.Status.APPROVED])
+
+    def delete(self):
+        if self.filter(index_number__isnull=False).exists():
+            raise ProtectedItemError()
+        return super().delete()
 
 
 class Item(models.Model):
@@ -59,7 +80,13 @@ class Item(models.Model):
     )
     title = models.CharField(_("标题"), max_length=200)
     summary = models.TextField(_("内容概述"), blank=True)
-    body = models.TextField(_("正文"), blank=True)
+    body = ProseEditorField(
+        _("正文"),
+        blank=True,
+        config={"extensions": EDITOR_EXTENSIONS},
+        sanitize=sanitize_body,
+        help_text=_("可直接从 Word/WPS 粘贴，保留标题、列表、表格和链接；脚本和样式会被去除。"),
+    )
     keywords = models.CharField(_("关键词"), max_length=200, blank=True)
     index_number = models.CharField(_("索引号"), max_length=60, null=True, blank=True, editable=False)
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
@@ -80,6 +107,42 @@ class Item(models.Model):
     due_on = models.DateField(_("应公开日期"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("撤回理由"), blank=True, editable=False)
+    scheduled_for = models.DateTimeField(
+        _("定时发布时间"), null=True, blank=True, help_text=_("留空则签发后立即发布；填写则到时由系统自动发布。")
+    )
+    review_step = models.ForeignKey(
+        "disclosure.ReviewStep",
+        verbose_name=_("当前审核环节"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    late_workdays = models.PositiveSmallIntegerField(
+        _("逾期工作日数"), null=True, blank=True, editable=False, help_text=_("发布时超过应公开日期的工作日数。")
+    )
+    is_emergency = models.BooleanField(_("紧急发布"), default=False, editable=False)
+    emergency_reason = models.TextField(_("紧急发布理由"), blank=True, editable=False)
+    emergency_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("紧急发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    emergency_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("事后审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    emergency_confirmed_at = models.DateTimeField(_("事后审批时间"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("起草人"),
@@ -108,12 +171,31 @@ class Item(models.Model):
                 condition=~Q(validity="repealed") | Q(repealed_on__isnull=False),
                 name="item_repealed_has_date",
             ),
+            models.CheckConstraint(
+                condition=~Q(validity="revised") | Q(replaced_by__isnull=False, repealed_on__isnull=False),
+                name="item_revised_has_replacement",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="item_withdrawn_has_time_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_step__isnull=True) | Q(status__in=["in_review", "published"]),
+                name="item_review_step_only_in_review",
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_emergency=True) | (Q(emergency_published_by__isnull=False) & ~Q(emergency_reason="")),
+                name="item_emergency_has_publisher_and_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "status", "-published_at"]),
             models.Index(fields=["category", "status", "-published_at"]),
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["document_number"]),
+            models.Index(fields=["organisation", "status", "due_on"]),
+            models.Index(fields=["status", "scheduled_for"]),
+            models.Index(fields=["created_by", "status"]),
         ]
 
     def __str__(self):
@@ -124,8 +206,52 @@ class Item(models.Model):
         """Calendar days past the due date at publication, or None when on time."""
         if self.published_at is None or self.due_on is None:
             return None
-        days = (self.published_at.date() - self.due_on).days
+        days = (timezone.localdate(self.published_at) - self.due_on).days
         return days if days > 0 else None
+
+    def clean(self):
+        """The rules every saved item obeys, whatever form, service or import it came from."""
+        errors = {}
+        organisation = self.organisation if self.organisation_id else None
+        if organisation is not None and organisation.kind == Organisation.Kind.OFFICE:
+            errors["organisation"] = _(
+                "内设机构/站所不单独公开信息，请选择其所属的乡镇或部门（站所可以作为发布机构）。"
+            )
+        if not (self.title or "").strip():
+            errors["title"] = _("请填写标题。")
+        if self.category_id is None:
+            errors["category"] = _("请选择目录分类。")
+        elif organisation is not None and self.category.organisation_id != organisation.pk:
+            errors["category"] = _("目录分类必须是本机构公开目录中的类别。")
+        if (
+            self.obligation_id is not None
+            and organisation is not None
+            and self.obligation.organisation_id != organisation.pk
+        ):
+            errors["obligation"] = _("公开事项必须是本机构公开目录中的事项。")
+        if self.publisher_id is None:
+            errors["publisher"] = _("请选择发布机构。")
+        elif organisation is not None and organisation.pk not in (self.publisher_id, self.publisher.parent_id):
+            errors["publisher"] = _("发布机构只能是本机构或其内设机构/站所。")
+        if self.written_on is None:
+            errors["written_on"] = _("请填写成文/形成日期。")
+        elif self.written_on > timezone.localdate():
+            errors["written_on"] = _("成文/形成日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def awaits_emergency_confirmation(self) -> bool:
+        return self.is_emergency and self.emergency_confirmed_by_id is None
+
+    def delete(self, *args, **kwargs):
+        if self.index_number:
+            raise ProtectedItemError(self)
+        return super().delete(*args, **kwargs)
 
 
 class ItemChannel(models.Model):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog import demo as catalog_demo
+from disclosure import demo as disclosure_demo
 
 
 class Command(BaseCommand):
@@ -11,6 +12,8 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("DEMO_MODE is off: demo accounts with known passwords are never created here.")
         catalog_demo.load_organisations(stdout=self.stdout)
+        catalog_demo.load_catalog(stdout=self.stdout)
+        disclosure_demo.load_items(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据已加载。"))
         self.stdout.write("")
         self.stdout.write("  门户网站:  http://127.0.0.1:8000/")

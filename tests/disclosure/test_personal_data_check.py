@@ -1,0 +1,194 @@
+"""The personal-data and secrecy check before approval (issue 4, point 6)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from audit.models import AuditEvent
+from disclosure import services
+from disclosure.models import Attachment, Item, ItemRevision, PersonalDataFinding
+from tests.disclosure.conftest import local
+
+ID_NUMBER = "11010519491231002X"  # the GB 11643-1999 sample, valid checksum
+MOBILE = "13812345678"
+
+
+def luhn_complete(prefix: str) -> str:
+    for digit in "0123456789":
+        number = prefix + digit
+        total = 0
+        for position, char in enumerate(reversed(number)):
+            value = int(char) * (2 if position % 2 else 1)
+            total += value - 9 if value > 9 else value
+        if total % 10 == 0:
+            return number
+    raise AssertionError
+
+
+BANK_CARD = luhn_complete("622202123456789")
+
+
+def low_income_list_body() -> str:
+    return (
+        "<p>2026年3月低保对象名单：</p><table><tr><td>张三</td>"
+        f"<td>{ID_NUMBER}</td><td>{MOBILE}</td><td>{BANK_CARD}</td></tr></table>"
+    )
+
+
+@pytest.fixture
+def in_sign_off(make_item, author, reviewer, secrecy_reviewer):
+    def make(**fields):
+        item = make_item(**fields)
+        services.item_submit(item=item, by=author)
+        item.refresh_from_db()
+        item = services.item_review(item=item, by=reviewer, approve=True)
+        return services.item_review(item=item, by=secrecy_reviewer, approve=True)
+
+    return make
+
+
+def open_findings(item):
+    return list(item.findings.filter(status=PersonalDataFinding.Status.OPEN).order_by("kind"))
+
+
+def test_id_number_mobile_and_bank_card_in_the_body_are_found_in_masked_form(make_item):
+    item = make_item(body=low_income_list_body())
+    found = {(f.kind, f.location, f.masked_value) for f in open_findings(item)}
+    assert found == {
+        ("id_number", "body", "11**************2X"),
+        ("mobile", "body", "138****5678"),
+        ("bank_card", "body", BANK_CARD[:4] + "********" + BANK_CARD[-4:]),
+    }
+    # Only the masked form is stored.
+    assert not PersonalDataFinding.objects.filter(masked_value__contains=MOBILE).exists()
+
+
+def test_title_summary_and_attachment_text_are_checked_too(make_item):
+    item = make_item(title=f"关于{MOBILE}的说明", summary=f"身份证{ID_NUMBER}")
+    Attachment.objects.create(
+        item=item,
+        file="attachments/x.pdf",
+        original_name="名单.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        text=f"户主 李四 {BANK_CARD}",
+    )
+    services.item_scan(item=item)
+    assert {(f.location, f.kind) for f in open_findings(item)} == {
+        ("title", "mobile"),
+        ("summary", "id_number"),
+        ("attachment", "bank_card"),
+    }
+
+
+def test_sensitive_words_from_the_setting_are_found(make_item, settings):
+    settings.SENSITIVE_WORDS = ["机密", "内部资料"]
+    item = make_item(body="<p>本文件为内部资料，不含机密。</p>")
+    assert {f.masked_value for f in open_findings(item)} == {"内部资料", "机密"}
+
+
+def test_open_findings_block_sign_off_and_the_item_stays_unpublished(in_sign_off, approver):
+    item = in_sign_off(body=low_income_list_body())
+    with pytest.raises(ValidationError, match="3 条"):
+        services.item_review(item=item, by=approver, approve=True)
+    item.refresh_from_db()
+    assert item.status == Item.Status.IN_REVIEW and item.index_number is None
+
+
+def test_one_click_masks_every_number_in_the_stored_text_then_sign_off_succeeds(
+    in_sign_off, secrecy_reviewer, approver
+):
+    item = in_sign_off(body=low_income_list_body())
+    assert services.finding_mask_all(item=item, by=secrecy_reviewer) == 3
+    item.refresh_from_db()
+    assert "138****5678" in item.body and "11**************2X" in item.body
+    assert MOBILE not in item.body and ID_NUMBER not in item.body and BANK_CARD not in item.body
+    assert {f.status for f in item.findings.all()} == {PersonalDataFinding.Status.MASKED}
+    item = services.item_review(item=item, by=approver, approve=True)
+    assert item.status == Item.Status.PUBLISHED
+
+
+def test_masking_also_removes_the_raw_numbers_from_history_and_the_audit_log(make_item, author):
+    item = make_item(body=low_income_list_body())
+    services.item_update(item=item, by=author, summary=f"联系电话 {MOBILE}")
+    services.finding_mask_all(item=item, by=author)
+    for revision in ItemRevision.objects.filter(item=item):
+        assert MOBILE not in str(revision.content) and ID_NUMBER not in str(revision.content)
+    for event in AuditEvent.objects.all():
+        assert MOBILE not in f"{event.before}{event.after}{event.note}"
+    masked = ItemRevision.objects.filter(item=item).first()
+    assert masked.cause == ItemRevision.Cause.MASKED and masked.created_by == author
+
+
+def test_masking_one_finding_leaves_the_others_open(make_item, author):
+    item = make_item(body=low_income_list_body())
+    mobile = item.findings.get(kind="mobile")
+    services.finding_mask(finding=mobile, by=author)
+    item.refresh_from_db()
+    assert "138****5678" in item.body and ID_NUMBER in item.body
+    assert {f.kind for f in open_findings(item)} == {"id_number", "bank_card"}
+
+
+def test_sensitive_words_and_attachment_findings_cannot_be_masked_by_a_click(make_item, author):
+    item = make_item(body="<p>内部通知</p>")
+    with pytest.raises(ValidationError, match="人工判断"):
+        services.finding_mask(finding=item.findings.get(), by=author)
+    assert item.findings.get().status == PersonalDataFinding.Status.OPEN
+
+
+def test_approver_overrides_a_finding_with_a_recorded_reason(in_sign_off, approver):
+    item = in_sign_off(body="<p>行政处罚决定书：当事人联系电话13812345678。</p>")
+    finding = item.findings.get()
+    with pytest.raises(ValidationError, match="理由"):
+        services.finding_override(finding=finding, by=approver, reason=" ")
+    services.finding_override(finding=finding, by=approver, reason="行政处罚决定依法公开，电话为单位电话。")
+    finding.refresh_from_db()
+    assert finding.status == PersonalDataFinding.Status.OVERRIDDEN and finding.resolved_by == approver
+    event = AuditEvent.objects.get(action="finding.override")
+    assert event.note == "行政处罚决定依法公开，电话为单位电话。" and event.actor == approver
+    item = services.item_review(item=item, by=approver, approve=True)
+    assert item.status == Item.Status.PUBLISHED
+    # A later scan leaves the decision alone.
+    services.item_scan(item=item)
+    finding.refresh_from_db()
+    assert finding.status == PersonalDataFinding.Status.OVERRIDDEN
+
+
+@pytest.mark.parametrize(
+    "persona", ["reviewer", "secrecy_reviewer", "org_admin", "author", "county_office", "outsider"]
+)
+def test_only_an_approver_may_override(request, persona, make_item):
+    item = make_item(body="<p>内部</p>")
+    with pytest.raises(PermissionDenied):
+        services.finding_override(finding=item.findings.get(), by=request.getfixturevalue(persona), reason="可以公开")
+    assert item.findings.get().status == PersonalDataFinding.Status.OPEN
+
+
+def test_author_holding_the_approver_role_cannot_override_findings_in_own_item(make_staff, shuangxi, make_item):
+    boss = make_staff("sx_boss", shuangxi, "author", "approver")
+    item = make_item(by=boss, body="<p>内部</p>")
+    with pytest.raises(PermissionDenied, match="起草"):
+        services.finding_override(finding=item.findings.get(), by=boss, reason="我觉得可以")
+
+
+def test_finding_removed_from_the_text_by_an_edit_is_closed(make_item, author):
+    item = make_item(body=f"<p>电话{MOBILE}</p>")
+    services.item_update(item=item, by=author, body="<p>电话见附件</p>")
+    assert open_findings(item) == []
+    assert item.findings.get().status == PersonalDataFinding.Status.GONE
+
+
+def test_outsider_cannot_mask_another_townships_item(make_item, outsider):
+    item = make_item(body=f"<p>电话{MOBILE}</p>")
+    with pytest.raises(PermissionDenied):
+        services.finding_mask_all(item=item, by=outsider)
+    item.refresh_from_db()
+    assert MOBILE in item.body
+
+
+def test_emergency_publication_is_blocked_by_open_findings(make_item, org_admin):
+    item = make_item(body=f"<p>联系人手机{MOBILE}</p>")
+    with pytest.raises(ValidationError, match="紧急发布也必须"):
+        services.item_emergency_publish(item=item, by=org_admin, reason="紧急", at=local(2026, 3, 3, 9))
+    item.refresh_from_db()
+    assert item.status == Item.Status.DRAFT
