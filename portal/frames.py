@@ -1,0 +1,160 @@
+"""What every page of one disclosing body needs, loaded in two queries, and its cache validators.
+
+A frame is the organisation (with the time its public content last changed) and its
+active catalog columns. Pages build their navigation, breadcrumbs and category lookups
+from it, and their ETag from it: the ETag changes when an item is published, changed
+or withdrawn (``search.indexing`` moves the timestamp), when the organisation's details
+or its columns change, when the resident switches a display setting, or when the
+portal's templates change.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Case, OuterRef, Subquery, When
+from django.http import Http404
+
+from catalog.models import Category, Organisation
+from portal.context_processors import DISPLAY_COOKIES
+from search.models import Freshness, SearchEntry
+
+DISCLOSING_KINDS = [Organisation.Kind.COUNTY, Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT]
+ORGANISATION_FIELDS = ("slug", "name", "short_name", "address", "phone", "fax", "email", "office_hours")
+CATEGORY_FIELDS = ("pk", "parent_id", "code", "name", "order", "description", "column_kind")
+
+
+@lru_cache(maxsize=1)
+def site_version() -> str:
+    """A digest of the templates and static files: a new release gets new ETags."""
+    digest = hashlib.sha256()
+    for folder in [*settings.STATICFILES_DIRS, *(t for entry in settings.TEMPLATES for t in entry["DIRS"])]:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _with_changed_at(queryset):
+    latest = Freshness.objects.filter(pk=OuterRef("pk")).values("changed_at")[:1]
+    return queryset.annotate(changed_at=Subquery(latest))
+
+
+@dataclass
+class Frame:
+    organisation: Organisation
+    categories: list[Category] = field(default_factory=list)
+
+    @property
+    def changed_at(self):
+        return self.organisation.changed_at
+
+    @cached_property
+    def by_code(self) -> dict[str, Category]:
+        return {category.code: category for category in self.categories}
+
+    @cached_property
+    def by_id(self) -> dict[int, Category]:
+        return {category.pk: category for category in self.categories}
+
+    @cached_property
+    def children(self) -> dict[int | None, list[Category]]:
+        tree: dict[int | None, list[Category]] = {}
+        for category in self.categories:
+            parent = category.parent_id if category.parent_id in self.by_id else None
+            tree.setdefault(parent, []).append(category)
+        return tree
+
+    def category(self, code: str) -> Category:
+        try:
+            return self.by_code[code]
+        except KeyError:
+            raise Http404("没有这个栏目。") from None
+
+    def subtree_ids(self, category: Category) -> list[int]:
+        ids, frontier = [], [category]
+        while frontier:
+            current = frontier.pop()
+            ids.append(current.pk)
+            frontier.extend(self.children.get(current.pk, []))
+        return ids
+
+    def ancestors(self, category: Category) -> list[Category]:
+        """The category's parents, outermost first (not the category itself)."""
+        chain, current = [], self.by_id.get(category.parent_id)
+        while current is not None and current not in chain:
+            chain.insert(0, current)
+            current = self.by_id.get(current.parent_id)
+        return chain
+
+    def find(self, *names: str) -> Category | None:
+        """The first column whose name contains one of the words (notices, annual reports)."""
+        for name in names:
+            for category in self.categories:
+                if name in category.name:
+                    return category
+        return None
+
+    def validator_parts(self) -> tuple:
+        org = self.organisation
+        return (
+            org.pk,
+            org.changed_at.isoformat() if org.changed_at else "",
+            tuple(getattr(org, name) for name in ORGANISATION_FIELDS),
+            tuple(tuple(getattr(category, name) for name in CATEGORY_FIELDS) for category in self.categories),
+        )
+
+
+def load_frame(request, slug: str) -> Frame:
+    """The frame of the disclosing body at /<slug>/, once per request; 404 when there is none."""
+    frames = request.__dict__.setdefault("_portal_frames", {})
+    if slug not in frames:
+        organisation = (
+            _with_changed_at(Organisation.objects.select_related("parent"))
+            .filter(slug=slug, is_active=True, kind__in=DISCLOSING_KINDS)
+            .first()
+        )
+        if organisation is None:
+            raise Http404("没有这个乡镇或部门。")
+        categories = list(Category.objects.filter(organisation=organisation, is_active=True).order_by("order", "code"))
+        frames[slug] = Frame(organisation, categories)
+    return frames[slug]
+
+
+def load_county(request) -> tuple[Organisation | None, list[Organisation]]:
+    """The county (with its content timestamp, which covers everything below it) and the bodies below it.
+
+    The bodies are its active townships, then its county departments, each carrying
+    ``last_published``, the date of its newest published item.
+    """
+    if "_portal_county" not in request.__dict__:
+        county = (
+            _with_changed_at(Organisation.objects.filter(kind=Organisation.Kind.COUNTY, is_active=True))
+            .order_by("order", "pk")
+            .first()
+        )
+        newest = SearchEntry.objects.filter(organisation=OuterRef("pk")).order_by("-published_at")
+        bodies = (
+            list(
+                Organisation.objects.active()
+                .filter(parent=county, kind__in=[Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT])
+                .annotate(last_published=Subquery(newest.values("published_at")[:1]))
+                .order_by(Case(When(kind=Organisation.Kind.TOWNSHIP, then=0), default=1), "order", "name")
+            )
+            if county
+            else []
+        )
+        request._portal_county = (county, bodies)
+    return request._portal_county
+
+
+def etag_for(request, *parts) -> str:
+    """A strong validator over the page's data, the display settings and the release."""
+    display = tuple(request.COOKIES.get(name, "") for name in DISPLAY_COOKIES.values())
+    user = request.user
+    viewer = (user.is_authenticated, getattr(user, "is_staff", False))
+    payload = repr((site_version(), display, viewer, request.get_full_path(), parts))
+    return '"' + hashlib.sha256(payload.encode()).hexdigest()[:32] + '"'
