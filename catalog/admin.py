@@ -62,7 +62,11 @@ class OrganisationAdmin(OrganisationScopedAdmin):
         if request.user.is_superuser:
             return []
         # Township administrators keep their contact details current; the tree is the county's.
-        return ["parent", "kind", "slug", "code", "index_number_format", "monthly_minimum_items"]
+        return ["parent", "kind", "slug", "code", "is_active", "index_number_format", "monthly_minimum_items"]
+
+    def has_add_permission(self, request):
+        # New townships, departments and offices are set up by the county's system administrator.
+        return request.user.is_superuser
 
 
 @admin.register(Staff)

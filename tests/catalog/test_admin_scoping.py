@@ -115,3 +115,11 @@ def test_outsider_cannot_see_shuangxi_staff(client, outsider, author):
 def test_superuser_sees_everything(admin_client, categories):
     html = admin_client.get(reverse("admin:catalog_category_changelist")).content.decode()
     assert "双溪乡工作动态" in html and "营前镇工作动态" in html
+
+
+def test_township_administrator_edits_contacts_but_not_the_tree(client, org_admin, shuangxi):
+    login(client, org_admin)
+    assert client.get(reverse("admin:catalog_organisation_add")).status_code == 403
+    html = client.get(reverse("admin:catalog_organisation_change", args=[shuangxi.pk])).content.decode()
+    assert 'name="phone"' in html
+    assert 'name="slug"' not in html and 'name="is_active"' not in html
