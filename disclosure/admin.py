@@ -498,7 +498,9 @@ class ChannelForm(forms.Form):
     posted_on = forms.DateField(label=_("公开日期"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("张贴地点"), max_length=100, required=False, help_text=_("公示栏必填。"))
     link = forms.CharField(label=_("链接"), max_length=200, required=False, help_text=_("微信等新媒体必填。"))
-    photo = forms.FileField(label=_("现场照片"), required=False, help_text=_("可选，JPEG 或 PNG。"))
+    photo = forms.FileField(
+        label=_("现场照片"), required=False, help_text=_("可选，JPEG、PNG 等图片；照片中的拍摄位置和相机信息会被去除。")
+    )
 
 
 def _message(exc) -> str:

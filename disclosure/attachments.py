@@ -20,7 +20,8 @@ Images (JPEG, PNG, GIF, WebP) are decoded by Pillow and re-encoded: EXIF (GPS po
 camera, owner), XMP and comments are dropped, the EXIF orientation is applied first so the
 picture stays upright. An image with more pixels than ``ATTACHMENT_MAX_IMAGE_PIXELS`` is
 refused before it is decoded (a decompression bomb), as is anything Pillow's own guard
-warns about.
+warns about. ``image_check`` applies the same checks where only a picture will do (the
+photo of a bulletin-board posting recorded with a channel).
 
 Files are stored under a generated name (``attachments/<year>/<month>/<uuid>.<ext>``);
 the original file name is kept in the row and given back on download.
@@ -135,6 +136,20 @@ def attachment_check(uploaded_file: File, *, name: str | None = None) -> Checked
 
     Writes nothing: neither a file nor a row. ``name`` overrides the upload's own name.
     """
+    return _check(uploaded_file, name=name, images_only=False)
+
+
+def image_check(uploaded_file: File, *, name: str | None = None) -> CheckedFile:
+    """Judge an upload that must be a picture (a bulletin-board photo); raise ValidationError if refused.
+
+    The same checks as an attachment (size limit, content not name, decompression-bomb
+    guard), but only JPEG, PNG, GIF and WebP pass; the picture is re-encoded without EXIF
+    (GPS position, camera). Writes nothing.
+    """
+    return _check(uploaded_file, name=name, images_only=True)
+
+
+def _check(uploaded_file: File, *, name: str | None, images_only: bool) -> CheckedFile:
     original_name = clean_file_name(name if name is not None else uploaded_file.name or "")
     if not original_name:
         raise ValidationError("文件名不能为空。", code="no_name")
@@ -149,7 +164,17 @@ def attachment_check(uploaded_file: File, *, name: str | None = None) -> Checked
 
     uploaded_file.seek(0)
     head = uploaded_file.read(2048)
-    kind = _kind_from_content(head, uploaded_file, original_name)
+    try:
+        kind = _kind_from_content(head, uploaded_file, original_name)
+    except ValidationError:
+        if not images_only:
+            raise
+        kind = None
+    if images_only and kind not in IMAGE_FORMATS.values():
+        what = f"（而是{kind.label}）" if kind else ""
+        raise ValidationError(
+            f"“{original_name}”不是图片{what}。请上传 JPEG、PNG、GIF 或 WebP 格式的照片。", code="not_image"
+        )
 
     extension = _extension(original_name)
     if not extension:
