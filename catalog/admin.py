@@ -238,7 +238,7 @@ class OwnCategoryFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
+        if value and value.isdecimal():
             return queryset.filter(
                 Q(category_id=value) | Q(category__parent_id=value) | Q(category__parent__parent_id=value)
             )
@@ -332,8 +332,9 @@ class CategoryAdmin(OrganisationScopedAdmin):
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        wanted = request.GET.get("organisation", "")
         organisation = (
-            access.visible_organisations(request.user).filter(pk=request.GET.get("organisation") or 0).first()
+            access.visible_organisations(request.user).filter(pk=wanted).first() if wanted.isdecimal() else None
         )
         if organisation is None:
             raise PermissionDenied

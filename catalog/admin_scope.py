@@ -8,6 +8,7 @@ autocomplete results are all filtered through `catalog.access`.
 from operator import attrgetter
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from catalog import access
 from catalog.models import Organisation, Role
@@ -61,6 +62,26 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Nothing is lost: rows are deactivated, withdrawn or superseded, never deleted here.
         return False
+
+    def get_changelist_formset(self, request, **kwargs):
+        """Rows edited in the list (list_editable) are checked one by one, as the change page checks its row.
+
+        Django only asks whether the user may change rows of this model at all, and the list shows
+        every visible row: county staff who write the county's rows would otherwise reorder a township's.
+        """
+        formset = super().get_changelist_formset(request, **kwargs)
+        model_admin = self
+
+        class ScopedChangeListFormSet(formset):
+            def clean(self):
+                super().clean()
+                for form in self.forms:
+                    if form.has_changed() and not model_admin.has_change_permission(request, form.instance):
+                        form.add_error(
+                            None, _("无权修改“%(row)s”：它不属于您可以修改的机构。") % {"row": form.instance}
+                        )
+
+        return ScopedChangeListFormSet
 
     def _scope_related(self, request, model, queryset):
         if request.user.is_superuser:

@@ -130,9 +130,11 @@ class ImportResult:
 
 def responsible_body_candidates(organisation: Organisation):
     """Bodies a catalog row may name: the organisation's own tree, its county and the county's departments."""
-    county_id = organisation.parent_id if organisation.kind != Organisation.Kind.COUNTY else organisation.pk
+    # An office (站所) names bodies as its township does.
+    body = organisation.disclosing_body
+    county_id = body.pk if body.kind == Organisation.Kind.COUNTY else body.parent_id
     return Organisation.objects.filter(
-        Q(pk__in=Organisation.objects.subtree(organisation).values("pk"))
+        Q(pk__in=Organisation.objects.subtree(body).values("pk"))
         | Q(pk=county_id)
         | Q(parent_id=county_id, kind=Organisation.Kind.DEPARTMENT)
     )

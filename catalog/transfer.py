@@ -522,6 +522,11 @@ def rows_to_xlsx(rows: list[list[str]], *, title: str) -> bytes:
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COUNTY_COLUMNS))
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            # openpyxl stores text starting with "=" as a formula, which Excel would run and our
+            # import (values only) would read back as empty: keep every cell text.
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)

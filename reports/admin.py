@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from catalog.access import staff_of
 from catalog.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
 from reports.models import MonthlyReport, ReportVersion
 
@@ -40,6 +41,17 @@ class MonthlyReportAdmin(OrganisationScopedAdmin):
     def open_link(self, obj):
         url = reverse("reports:report", kwargs={"slug": obj.organisation.slug, "month": obj.period})
         return format_html('<a href="{}">打开</a>', url)
+
+    def get_queryset(self, request):
+        # Narrower than the organisation tree: county staff other than the county office
+        # (a county author maintaining the template catalog) do not read townships' reports.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        staff = staff_of(request.user)
+        if staff is not None and staff.is_county_office:
+            return queryset
+        return queryset.filter(organisation_id=staff.organisation_id if staff else None)
 
     def has_add_permission(self, request):
         return False

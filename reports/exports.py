@@ -109,6 +109,10 @@ def _write_cell(ws, row: int, column: int, value, **style):
         # Excel has no time zones: write the local wall-clock time.
         value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     cell = ws.cell(row=row, column=column, value=value)
+    if cell.data_type == "f":
+        # Text typed by a township (a title, the narrative) that starts with "=" stays text:
+        # openpyxl would store it as a formula that Excel runs on the county office's computer.
+        cell.data_type = "s"
     if isinstance(value, datetime.datetime):
         cell.number_format = "yyyy-mm-dd hh:mm"
     elif isinstance(value, datetime.date):

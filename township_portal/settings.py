@@ -137,7 +137,9 @@ SITE_NAME = env_str("SITE_NAME", "县级政府信息公开平台")
 
 # Production hardening; all on when DEBUG is off, each can be relaxed explicitly
 # (for instance behind a TLS-terminating proxy on a private network).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a TLS-terminating proxy that sets it; otherwise a
+# client could claim HTTPS by sending the header itself.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

@@ -123,3 +123,42 @@ def test_township_administrator_edits_contacts_but_not_the_tree(client, org_admi
     html = client.get(reverse("admin:catalog_organisation_change", args=[shuangxi.pk])).content.decode()
     assert 'name="phone"' in html
     assert 'name="slug"' not in html and 'name="is_active"' not in html
+
+
+def _reorder(client, *rows):
+    """POST the category list's editable 排序 column, as the list page's 保存 button does."""
+    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "保存"}
+    for index, (category, order) in enumerate(rows):
+        data[f"form-{index}-id"] = category.pk
+        data[f"form-{index}-order"] = order
+    return client.post(reverse("admin:catalog_category_changelist"), data)
+
+
+@pytest.fixture
+def county_catalog_editor(make_staff, county):
+    """County staff who keep the county's template catalog: they write county rows and read the townships'."""
+    return make_staff("county_editor", county, "author", "county_office", title="县政务公开办（模板目录）")
+
+
+def test_county_catalog_editor_reorders_the_county_template_from_the_list(client, county, county_catalog_editor):
+    template = Category.objects.create(organisation=county, code="T01", name="县级模板工作动态", order=1)
+    login(client, county_catalog_editor)
+    response = _reorder(client, (template, 7))
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.order == 7
+
+
+def test_county_catalog_editor_cannot_reorder_a_townships_categories_from_the_list(
+    client, county, categories, county_catalog_editor
+):
+    template = Category.objects.create(organisation=county, code="T01", name="县级模板工作动态", order=1)
+    _, theirs = categories
+    login(client, county_catalog_editor)
+    response = _reorder(client, (theirs, 99), (template, 7))
+    assert response.status_code == 200  # the list comes back with the refusal
+    assert "无权修改" in response.content.decode()
+    theirs.refresh_from_db()
+    template.refresh_from_db()
+    assert theirs.order == 0
+    assert template.order == 1  # all or nothing

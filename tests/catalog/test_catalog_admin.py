@@ -139,6 +139,8 @@ def test_obligations_are_filtered_by_category_including_subcategories(client, au
     assert "营前镇的类别" not in listing  # the filter offers only visible categories
     filtered = client.get(url, {"category": tree["parent"].pk}).content.decode()
     assert "事项A" in filtered and "事项B" not in filtered
+    # A mangled filter value shows the whole list instead of a server error.
+    assert client.get(url, {"category": "²"}).status_code == 200
 
 
 def test_a_township_obligation_may_name_a_county_body_but_not_another_township(client, author, tree, county, yingqian):

@@ -341,3 +341,26 @@ def test_an_over_long_category_name_is_named(yingqian, county):
     rows[4][11:13] = ["0799", "类" * 61]
     [problem] = problems_of(yingqian, rows_to_csv(rows))
     assert problem.startswith("第 5 行 M 列“目录类别”：类别编码最长 20 个字符")
+
+
+def test_text_that_starts_with_an_equals_sign_survives_the_workbook_round_trip(yingqian, county):
+    """Excel would run such a cell as a formula (and openpyxl reads an unrun formula back as empty)."""
+    import_rows(yingqian, good_rows())
+    Obligation.objects.filter(organisation=yingqian, code="0702-01").update(
+        content_elements='=HYPERLINK("http://example.invalid","点击查看")', legal_basis="=《社会救助暂行办法》"
+    )
+    before = snapshot(yingqian)
+    data = rows_to_xlsx(catalog_export_rows(organisation=yingqian), title="营前镇公开目录")
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+
+    catalog_import(organisation=yingqian, file_name="营前镇.xlsx", data=data, by=None)
+
+    assert snapshot(yingqian) == before
+
+
+def test_admin_export_with_a_mangled_organisation_answers_403_not_a_server_error(client, author, shuangxi):
+    client.login(username=author.username, password=PASSWORD)
+    url = reverse("admin:catalog_category_export")
+    for value in ("abc", "1.5", "²", "99999999999999999999999"):
+        assert client.get(url, {"organisation": value}).status_code == 403, value

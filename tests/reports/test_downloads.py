@@ -157,3 +157,24 @@ def test_county_workbook_has_a_totals_sheet_and_a_sheet_per_township(
     assert find_row(totals, "合计")[3:5] == (3, 5)
     township = rows_of(workbook["双溪乡"])
     assert find_row(township, "主动公开信息")[1:3] == (2, 4)
+
+
+def test_titles_and_narrative_that_start_with_an_equals_sign_stay_text_in_the_workbooks(
+    client, county_office, march, shuangxi, org_admin, yingqian
+):
+    """A township's text must never become a formula that Excel runs on the county office's computer."""
+    formula = '=HYPERLINK("http://example.invalid","点击查看")'
+    march["items"]["B"].title = formula
+    march["items"]["B"].save()
+    services.report_save_narrative(
+        organisation=shuangxi, month=MARCH, by=org_admin, work_done="=1+1", problems="", improvements=""
+    )
+    version = services.report_submit(organisation=shuangxi, month=MARCH, by=org_admin, at=at("2017-04-05"))
+    _, data = download(client, county_office, version, "xlsx")
+    login(client, county_office)
+    county = client.get(reverse("reports:county_download", kwargs={"month": MARCH})).content
+    for workbook in (load_workbook(io.BytesIO(data)), load_workbook(io.BytesIO(county))):
+        cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+        assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+        values = {cell.value for cell in cells}
+        assert formula in values and "=1+1" in values
