@@ -45,7 +45,6 @@ EXTRA_COLUMNS = [*CATEGORY_COLUMNS, "预期发布频率"]
 ALL_COLUMNS = COUNTY_COLUMNS + EXTRA_COLUMNS
 REQUIRED_COLUMNS = [c for c in COUNTY_COLUMNS if c not in ("二级事项", "公开依据")]
 # Cells that must be filled on an obligation row; 二级事项 and 公开依据 may be empty.
-REQUIRED_CELLS = REQUIRED_COLUMNS
 SHEET_TITLE = "公开事项"
 MAX_PROBLEMS = 50
 # A statutory limit is at most a few tens of working days; a bigger number is a typing error.
@@ -102,7 +101,6 @@ PERIOD_WORDS = [
     (("每月", "按月", "月度"), Obligation.Period.MONTHLY),
     (("每年", "按年", "年度"), Obligation.Period.YEARLY),
 ]
-PERIOD_TEXT = {"monthly": "每月", "quarterly": "每季度", "yearly": "每年"}
 
 
 def column_kind_short(value: str) -> str:
@@ -367,7 +365,7 @@ def parse_catalog_file(file_name: str, data: bytes) -> ParsedCatalog:
             )
             continue
 
-        missing = [name for name in REQUIRED_CELLS if not cell(name)]
+        missing = [name for name in REQUIRED_COLUMNS if not cell(name)]
         for name in missing:
             problem(name, "必填，不能为空。")
         code = cell("序号")
