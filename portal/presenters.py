@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
@@ -77,18 +78,29 @@ class SearchResult:
     url: str
 
 
+def _without_cut_tag(html: str) -> str:
+    """A truncated body without the tag it may end inside (which would read as text)."""
+    cut = html.rfind("<")
+    return html[:cut] if cut > html.rfind(">") else html
+
+
 def search_results(entries: list, query: textsearch.ParsedQuery) -> list[SearchResult]:
     """The page's entries with highlighted titles and a highlighted passage (two queries)."""
     ids = [entry.pk for entry in entries]
-    texts = {item.pk: item for item in Item.objects.filter(pk__in=ids).only("pk", "summary", "body")}
+    # Only the start of long texts is read: snippets never look further (SNIPPET_SCAN_CHARS).
+    scan = textsearch.SNIPPET_SCAN_CHARS
+    heads = Item.objects.filter(pk__in=ids).only("pk", "summary").annotate(body_head=Left("body", 4 * scan))
+    texts = {item.pk: item for item in heads}
     attachments: dict[int, list] = {}
-    for attachment in Attachment.objects.filter(item_id__in=ids).only("item_id", "original_name", "text"):
+    for attachment in (
+        Attachment.objects.filter(item_id__in=ids).only("item_id", "original_name").annotate(head=Left("text", scan))
+    ):
         attachments.setdefault(attachment.item_id, []).append(attachment)
     results = []
     for entry in entries:
         item = texts.get(entry.pk)
-        passages = [item.summary, html_to_text(item.body)] if item else []
-        passages += [f"附件《{a.original_name}》：{a.text}" for a in attachments.get(entry.pk, [])]
+        passages = [item.summary, html_to_text(_without_cut_tag(item.body_head))] if item else []
+        passages += [f"附件《{a.original_name}》：{a.head}" for a in attachments.get(entry.pk, [])]
         passages += [entry.document_number, entry.title]
         snippet = next((s for s in (textsearch.snippet(p, query.terms) for p in passages if p) if s), "")
         if not snippet and item:

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -118,9 +120,13 @@ def township_home(request, slug):
     )
 
 
+_CURSOR = re.compile(r"[0-9]{1,18}")  # an id: ASCII digits within a 64-bit integer
+
+
 def _cursor(request, name) -> int | None:
+    # str.isdigit() accepts "²" (int() refuses it) and any length (SQLite overflows): both were 500s.
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if _CURSOR.fullmatch(value) else None
 
 
 @require_safe

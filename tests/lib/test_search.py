@@ -42,3 +42,9 @@ def test_highlighting_escapes_html_and_marks_folded_matches():
 
 def test_identifier_keys_ignore_spaces_width_and_bracket_style():
     assert textsearch.identifier_key("双府字〔２０１７〕 12号") == textsearch.identifier_key("双府字[2017]12号")
+
+
+def test_snippets_look_for_a_match_only_near_the_start_of_a_long_text():
+    near = "前" * 100 + "低保" + "后" * (3 * textsearch.SNIPPET_SCAN_CHARS)
+    assert "<mark>低保</mark>" in textsearch.snippet(near, ["低保"])
+    assert textsearch.snippet("前" * textsearch.SNIPPET_SCAN_CHARS + "低保", ["低保"]) == ""

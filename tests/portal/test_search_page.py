@@ -1,5 +1,7 @@
 import re
+import time
 
+from disclosure.models import Attachment
 from tests.portal.conftest import at
 from tests.search import factories
 
@@ -88,3 +90,23 @@ def test_search_terms_with_sql_and_wildcards_are_plain_text(client, shuangxi, po
         response = client.get("/search/", {"q": query})
         assert response.status_code == 200
         assert "没有找到" in _html(response)
+
+
+def test_a_page_of_results_with_huge_attachments_stays_fast(
+    client, settings, shuangxi, poverty, django_assert_max_num_queries
+):
+    settings.PORTAL_PAGE_SIZE = 20
+    # Attachment text may run to millions of characters; the attachments are added after
+    # indexing only to keep the test short (the title matches either way).
+    text = "村民委员会" * 200_000
+    for n in range(20):
+        item = factories.published_item(shuangxi, poverty, title=f"低保公示{n}", published_at=at(2017, 1, n + 1))
+        Attachment.objects.create(
+            item=item, file=f"a/{n}.pdf", original_name=f"{n}.pdf", content_type="application/pdf", size=1, text=text
+        )
+    started = time.perf_counter()
+    with django_assert_max_num_queries(10):
+        response = client.get("/search/", {"q": "低保"})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200 and len(_result_titles(_html(response))) == 20
+    assert elapsed < 3, f"{elapsed:.1f} s for one page of results"

@@ -35,6 +35,10 @@ MAX_TERMS = 5
 MAX_CHUNK_CHARS = 8000
 MAX_PAIR_REPEATS = 250
 OVERLAP = MAX_QUERY_CHARS - 1
+# Snippets look for the first match only this far into a text: attachments may hold
+# millions of characters, and folding them all for every result made one page of
+# results take seconds. A match further in still lists the item, with another passage.
+SNIPPET_SCAN_CHARS = 20_000
 # Separates fields (title, summary, body, each attachment) inside one document so
 # that no match spans two of them. Folding turns every newline into a space, so a
 # folded query can never contain it.
@@ -250,8 +254,11 @@ def highlight(text: str, terms: list[str]) -> str:
 
 
 def snippet(text: str, terms: list[str], *, width: int = 120) -> str:
-    """Escaped, highlighted HTML of about ``width`` characters around the first match; '' when none."""
-    spans = _spans(text, terms)
+    """Escaped, highlighted HTML of about ``width`` characters around the first match; '' when none.
+
+    Only the first ``SNIPPET_SCAN_CHARS`` characters are searched.
+    """
+    spans = _spans(text[:SNIPPET_SCAN_CHARS], terms)
     if not spans:
         return ""
     first = spans[0][0]
