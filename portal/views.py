@@ -81,7 +81,7 @@ def _search_validators(request):
 @conditional_page(_county_validators)
 def county_home(request):
     county, bodies = frames.load_county(request)
-    latest = SearchEntry.objects.select_related("organisation", "category")[:10]
+    latest = SearchEntry.objects.filter(organisation__is_active=True).select_related("organisation", "category")[:10]
     townships = [org for org in bodies if org.kind == Organisation.Kind.TOWNSHIP]
     departments = [org for org in bodies if org.kind == Organisation.Kind.DEPARTMENT]
     return render(

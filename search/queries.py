@@ -34,7 +34,8 @@ def search_entries(
     body and attachments exactly as a substring match of the folded texts would; one-
     character terms match titles.
     """
-    entries = SearchEntry.objects.all()
+    # A deactivated township's pages answer 404, so its items are not offered either.
+    entries = SearchEntry.objects.filter(organisation__is_active=True)
     for term in query.phrase_terms:
         entries = entries.filter(pk__in=entries_containing(term))
     for term in query.title_terms:

@@ -110,3 +110,12 @@ def test_a_page_of_results_with_huge_attachments_stays_fast(
     elapsed = time.perf_counter() - started
     assert response.status_code == 200 and len(_result_titles(_html(response))) == 20
     assert elapsed < 3, f"{elapsed:.1f} s for one page of results"
+
+
+def test_a_deactivated_townships_items_leave_search_and_the_county_home(client, shuangxi, poverty, relief_items):
+    assert relief_items[0].title in client.get("/").content.decode()
+    assert _result_titles(_html(client.get("/search/", {"q": "扶贫"})))
+    shuangxi.is_active = False
+    shuangxi.save(update_fields=["is_active"])
+    assert relief_items[0].title not in client.get("/").content.decode()
+    assert _result_titles(_html(client.get("/search/", {"q": "扶贫"}))) == []

@@ -67,3 +67,21 @@ def test_healthz_answers_503_when_database_is_down():
     )
     assert "503 {" in result.stdout, result.stderr
     assert '"database": "unavailable"' in result.stdout
+
+
+def test_display_toggles_are_real_buttons_that_report_their_state(client, shuangxi):
+    html = client.get("/shuangxi/").content.decode()
+    assert '<button type="submit" aria-pressed="false">大字版</button>' in html
+    client.get(reverse("portal:display") + "?large_text=1&next=/shuangxi/")
+    html = client.get("/shuangxi/").content.decode()
+    assert '<button type="submit" aria-pressed="true">大字版</button>' in html
+    assert 'name="large_text" value="0"' in html  # pressing again switches it off
+
+
+def test_forbidden_page_is_in_chinese(client, county_office):
+    from tests.conftest import PASSWORD
+
+    assert client.login(username=county_office.username, password=PASSWORD)
+    response = client.get(reverse("admin:catalog_category_add"))  # the county office writes nothing
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()
