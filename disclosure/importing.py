@@ -723,7 +723,7 @@ def _write(organisation, planned: list[_Planned], by, result: ImportResult, prog
                     organisation=organisation,
                     after={
                         "index_number": item.index_number,
-                        "title": item.title,
+                        "title": str(item),  # personal numbers masked: the audit log is never scrubbed
                         "published_at": item.published_at.isoformat(),
                         "category": item.category.code,
                         "attachments": [a.original_name for a in plan.attachments_stored],
@@ -809,15 +809,14 @@ def _advance_index_counter(organisation, index_number: str) -> None:
 
 
 def _index_pattern(organisation) -> re.Pattern:
-    pattern = ""
-    for literal, name, _spec, _conversion in string.Formatter().parse(organisation.index_number_format):
-        pattern += re.escape(literal)
-        if name == "code":
-            pattern += re.escape(organisation.code)
-        elif name == "year":
-            pattern += r"(?P<year>\d{4})"
-        elif name == "serial":
-            pattern += r"(?P<serial>\d+)"
-        elif name is not None:
-            return re.compile(r"(?!)")
+    """What the organisation's own numbers look like; matches nothing unless it has one {year} and one {serial}."""
+    groups = {"code": re.escape(organisation.code), "year": r"(?P<year>\d{4})", "serial": r"(?P<serial>\d+)"}
+    try:
+        parts = list(string.Formatter().parse(organisation.index_number_format))
+    except ValueError:
+        return re.compile(r"(?!)")
+    names = [name for _literal, name, _spec, _conversion in parts if name is not None]
+    if set(names) - set(groups) or names.count("year") != 1 or names.count("serial") != 1:
+        return re.compile(r"(?!)")
+    pattern = "".join(re.escape(literal) + (groups[name] if name is not None else "") for literal, name, _, _ in parts)
     return re.compile(pattern + "$")

@@ -689,6 +689,9 @@ def _index_format_check(organisation: Organisation) -> str:
         ) from None
     if "{serial" not in template:
         raise ValidationError(f"机构“{organisation}”的索引号格式必须包含 {{serial}}（年度流水号），否则会重号。")
+    if "{year" not in template:
+        # The serial starts again each year, so without the year next year's numbers repeat this year's.
+        raise ValidationError(f"机构“{organisation}”的索引号格式必须包含 {{year}}（发布年度），否则次年会重号。")
     if "{code" in template and not organisation.code:
         raise ValidationError(f"机构“{organisation}”没有填写机构代码，无法生成索引号。")
     if len(sample) > Item._meta.get_field("index_number").max_length - 3:
@@ -1147,7 +1150,9 @@ def finding_override(
     item = _locked(finding.item)
     _require_role(by, item, {Role.APPROVER}, "确认检查结果无需处理")
     review = _open_review(item)
-    if by.pk == item.created_by_id or (review is not None and by.pk in review.authors):
+    # Outside a review round, whoever edited the text since its last approval wrote it too.
+    writers = review.authors if review is not None else _authors(item, item.created_by)
+    if by.pk in writers:
         raise PermissionDenied("起草或修改过本信息的人不能确认其中的检查结果。")
     finding = PersonalDataFinding.objects.select_for_update().get(pk=finding.pk)
     if finding.status != PersonalDataFinding.Status.OPEN:

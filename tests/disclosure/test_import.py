@@ -366,6 +366,19 @@ def test_duplicate_index_numbers_in_the_file_and_in_the_database_are_named(
     assert stored_files(settings) == []
 
 
+def test_an_organisation_format_without_a_year_does_not_break_importing_numbered_rows(
+    tmp_path, shuangxi, categories, org_admin
+):
+    shuangxi.index_number_format = "{code}-{serial:05d}"
+    shuangxi.save()
+    rows = [row(索引号=f"{shuangxi.code}-00007")]
+
+    result = run(shuangxi, org_admin, write_xlsx(tmp_path / "信息.xlsx", rows))
+
+    assert result.ok, result.errors
+    assert Item.objects.get().index_number == f"{shuangxi.code}-00007"
+
+
 def test_a_missing_attachment_file_is_named_by_row(tmp_path, shuangxi, categories, org_admin, settings):
     members = attachment_files()
     del members["低保名单.xlsx"]

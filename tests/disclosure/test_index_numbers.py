@@ -46,6 +46,15 @@ def test_bad_format_stops_publication_with_a_message_and_writes_nothing(make_ite
     assert not IndexCounter.objects.exists()
 
 
+def test_a_format_without_the_year_is_refused_before_numbers_repeat_next_year(make_item, publish, shuangxi):
+    # The serial starts again at 1 each year, so without {year} next January's first number is this year's.
+    shuangxi.index_number_format = "{code}-{serial:05d}"
+    shuangxi.save()
+    with pytest.raises(ValidationError, match="year"):
+        publish(make_item(), at=local(2026, 3, 20, 9))
+    assert Item.objects.get().index_number is None
+
+
 def test_withdrawn_item_keeps_its_number_and_the_number_is_never_given_again(make_item, publish, approver):
     first = publish(make_item(title="一"), at=local(2026, 3, 20, 9))
     services.item_withdraw(item=first, by=approver, reason="内容有误，已另行发布更正。")

@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEvent
 from disclosure import services
+from disclosure.attachments import attachment_add
 from disclosure.models import Attachment, Item, ItemRevision, PersonalDataFinding
+from tests.disclosure import files
 from tests.disclosure.conftest import local
 
 ID_NUMBER = "11010519491231002X"  # the GB 11643-1999 sample, valid checksum
@@ -169,6 +171,27 @@ def test_author_holding_the_approver_role_cannot_override_findings_in_own_item(m
     item = make_item(by=boss, body="<p>内部</p>")
     with pytest.raises(PermissionDenied, match="起草"):
         services.finding_override(finding=item.findings.get(), by=boss, reason="我觉得可以")
+
+
+def test_an_approver_who_edited_the_draft_cannot_override_the_numbers_they_put_in(make_item, approver):
+    item = make_item()
+    services.item_update(item=item, by=approver, body=f"<p>联系电话{MOBILE}</p>")
+    with pytest.raises(PermissionDenied, match="起草"):
+        services.finding_override(finding=item.findings.get(), by=approver, reason="我加的电话可以公开")
+    assert item.findings.get().status == PersonalDataFinding.Status.OPEN
+
+
+def test_a_number_in_the_title_never_reaches_the_append_only_audit_log(make_item, author, settings):
+    item = make_item(title=f"关于张三（{ID_NUMBER}）低保申请的公示")
+    attachment_add(item=item, uploaded_file=files.upload("公示.pdf", files.pdf_bytes("公示")), by=author)
+    services.item_update(item=item, by=author, summary="已更新。")
+    services.finding_mask_all(item=item, by=author)
+    item.refresh_from_db()
+    assert ID_NUMBER not in item.title
+    events = list(AuditEvent.objects.all())
+    assert {"item.create", "attachment.add", "item.update", "finding.mask"} <= {e.action for e in events}
+    for event in events:
+        assert ID_NUMBER not in f"{event.object_repr}{event.before}{event.after}{event.note}", event.action
 
 
 def test_finding_removed_from_the_text_by_an_edit_is_closed(make_item, author):
