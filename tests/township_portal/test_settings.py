@@ -68,3 +68,10 @@ def test_production_uses_persistent_connections():
     config = env_database("NO_SUCH_VARIABLE", "postgres://postgres@127.0.0.1:5432/test", conn_max_age=600)
     assert config["CONN_MAX_AGE"] == 600
     assert config["CONN_HEALTH_CHECKS"] is True
+
+
+def test_sqlite_writers_queue_instead_of_failing_with_database_locked():
+    from township_portal.lib.env import env_database
+
+    config = env_database("NO_SUCH_VARIABLE", "sqlite:///portal.sqlite3", conn_max_age=0)
+    assert config["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}

@@ -68,4 +68,8 @@ def env_database(name: str, default: str, *, conn_max_age: int) -> dict:
         raise ImproperlyConfigured(f"{name}={url!r} names no database.")
     if engine == "django.db.backends.postgresql" and not config.get("HOST"):
         raise ImproperlyConfigured(f"{name}={url!r} names no host.")
+    if engine == "django.db.backends.sqlite3":
+        # Writers take the lock when their transaction starts, so two staff acting at
+        # once wait for each other instead of one failing with "database is locked".
+        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     return config
