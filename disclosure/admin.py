@@ -22,7 +22,7 @@ from catalog import access
 from catalog.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
 from catalog.models import Category, Channel, Organisation, Role
 from disclosure import queries, services
-from disclosure.forms import AttachmentForm
+from disclosure.forms import AttachmentForm, AttachmentFormSet
 from disclosure.models import (
     Attachment,
     Item,
@@ -32,21 +32,11 @@ from disclosure.models import (
     ReviewDecision,
     ReviewStep,
 )
+from disclosure.models.revisions import CONTENT_FIELDS
 
-CONTENT_FORM_FIELDS = [
-    "organisation",
-    "category",
-    "obligation",
-    "publisher",
-    "title",
-    "document_number",
-    "written_on",
-    "mode",
-    "keywords",
-    "summary",
-    "body",
-    "scheduled_for",
-]
+# What the item form edits: the owning organisation (fixed once created), the content a revision records
+# and the publication time; `item_create` takes exactly these.
+CONTENT_FORM_FIELDS = ["organisation", *CONTENT_FIELDS, "scheduled_for"]
 STATE_FIELDS = [
     "index_number",
     "state_label",
@@ -102,9 +92,7 @@ class TimelinessFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.filter(
-                status__in=[Item.Status.DRAFT, Item.Status.IN_REVIEW, Item.Status.APPROVED], due_on__lt=today
-            )
+            return queryset.unpublished().filter(due_on__lt=today)
         if self.value() == "late":
             return queryset.filter(late_workdays__isnull=False)
         if self.value() == "on_time":
@@ -113,20 +101,29 @@ class TimelinessFilter(admin.SimpleListFilter):
 
 
 class AttachmentInline(OrganisationScopedInline):
-    """Attachments are added while the item is a draft; they are checked by part of the upload form."""
+    """Attachments are added, and removed (to replace a file), while the item is a draft never published.
+
+    Uploads are checked by the form; additions and removals go through the services
+    (`attachment_add_checked`, `attachment_remove`), which enforce the same rules.
+    """
 
     model = Attachment
     form = AttachmentForm
+    formset = AttachmentFormSet
     fields = ["file", "order"]
 
     def _draft(self, obj) -> bool:
-        return obj is None or obj.status == Item.Status.DRAFT
+        return obj is None or (obj.status == Item.Status.DRAFT and obj.index_number is None)
 
     def has_add_permission(self, request, obj=None):
         return self._draft(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # The delete box removes the file (`attachment_remove`): only on a saved draft, by its editors.
+        return obj is not None and self._draft(obj) and super().has_change_permission(request, obj)
 
 
 class ItemAdminForm(forms.ModelForm):

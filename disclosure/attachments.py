@@ -213,22 +213,12 @@ def too_big_error(name: str, size: int) -> ValidationError:
     )
 
 
-def attachment_add(*, item, uploaded_file: File, by, order: int = 0) -> Attachment:
-    """Check an upload and attach it to the item.
-
-    Guarantees: the file is judged by its content and refused with a ValidationError
-    (clear Chinese message) before anything is written; images are stored without EXIF;
-    the stored name is generated and the original name kept; if saving the row fails,
-    the stored file is removed again. The addition is audited.
-    """
-    checked = attachment_check(uploaded_file)
-    return attachment_store(item=item, checked=checked, by=by, order=order)
-
-
 def attachment_store(*, item, checked: CheckedFile, by, order: int = 0, audit: bool = True) -> Attachment:
     """Write a checked file under a generated name and record its row (and audit event).
 
-    The file is removed again if the row cannot be written.
+    No rules about the item are checked here: staff attach files through
+    `disclosure.services.attachment_add` (drafts only, by an editor); the import uses this
+    for the items it creates as published. The file is removed again if the row cannot be written.
     """
     attachment = Attachment(
         item=item,

@@ -30,8 +30,8 @@ from PIL import Image, ImageDraw
 from catalog.calendar import CalendarMissingError, work_calendar
 from catalog.models import Category, Organisation
 from disclosure import services
-from disclosure.attachments import attachment_add
 from disclosure.models import Attachment, Item
+from disclosure.services import attachment_add
 from township_portal.lib.pdf import Heading, Paragraph, Table, build_pdf, chinese_date
 
 DAYS = 365

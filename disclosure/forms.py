@@ -1,11 +1,10 @@
 from django import forms
-from django.core.files import File
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record
 from catalog.models import Organisation
-from disclosure.attachments import CheckedFile, attachment_check, attachment_snapshot, generated_name
+from disclosure import services
+from disclosure.attachments import CheckedFile, attachment_check
 from disclosure.importing import importable_organisations
 from disclosure.models import Attachment
 
@@ -36,10 +35,13 @@ class AttachmentForm(forms.ModelForm):
     """An attachment upload, checked by content in clean(); for the item admin's inline.
 
     clean() runs `attachment_check`, so a refused upload is a field error and nothing is
-    written; save() stores the checked bytes (images without EXIF) under a generated
-    name and records the audit event. Give the acting user as ``by``, in the admin with
-    ``ModelAdmin.get_formset_kwargs`` returning ``form_kwargs={"by": request.user}``.
-    A stored attachment's file cannot be replaced, only reordered.
+    written; save() hands the checked file to `services.attachment_add_checked`, which
+    enforces who may attach what and to which item, stores the checked bytes (images
+    without EXIF) under a generated name and records the audit event. Give the acting user
+    as ``by``, in the admin with ``ModelAdmin.get_formset_kwargs`` returning
+    ``form_kwargs={"by": request.user}``. A stored attachment's file is not replaced in
+    place: remove it (the inline's delete box, `services.attachment_remove`) and upload the
+    new one; only its order changes here.
     """
 
     class Meta:
@@ -59,32 +61,25 @@ class AttachmentForm(forms.ModelForm):
         if self.instance.pk or upload is None:
             return upload
         self.checked = attachment_check(upload)
-        # What is stored: the checked bytes (images re-encoded) under a generated name.
-        return File(self.checked.data, name=generated_name(self.checked))
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.checked is not None:
-            self.instance.original_name = self.checked.original_name
-            self.instance.content_type = self.checked.content_type
-            self.instance.size = self.checked.size
-            self.instance.sha256 = self.checked.sha256
-            self.instance.text = self.checked.text
-        return cleaned_data
+        return upload
 
     def save(self, commit=True):
-        adding = self.instance.pk is None
-        attachment = super().save(commit=commit)
-        if commit and adding:
-            audit_record(
-                actor=self.by,
-                action="attachment.add",
-                obj=attachment,
-                organisation=attachment.item.organisation,
-                after=attachment_snapshot(attachment),
-                note=f"公开信息“{attachment.item}”",
-            )
-        return attachment
+        if self.instance.pk is not None:
+            return super().save(commit=commit)
+        if not commit:
+            raise ValueError("a new attachment is stored by services.attachment_add_checked; save with commit=True")
+        self.instance = services.attachment_add_checked(
+            item=self.instance.item, checked=self.checked, by=self.by, order=self.cleaned_data.get("order") or 0
+        )
+        return self.instance
+
+
+class AttachmentFormSet(forms.BaseInlineFormSet):
+    """The item's attachments: additions and removals go through the services, with their rules."""
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            services.attachment_remove(attachment=obj, by=self.form_kwargs.get("by"))
 
 
 class ItemImportForm(forms.Form):

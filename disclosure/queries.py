@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog import access
 from catalog.calendar import CalendarMissingError, work_calendar
 from catalog.models import Role
-from disclosure.models import Item, PersonalDataFinding, Review
+from disclosure.models import Item, ItemRevision, PersonalDataFinding, Review
 
 HOME_LIMIT = 10
 # How many review candidates are read to drop those the person wrote (a JSON list SQLite cannot search).
@@ -33,10 +34,6 @@ class HomeSection:
 class StaffHome:
     sections: list[HomeSection] = field(default_factory=list)
     calendar_missing: str = ""
-
-
-def _unpublished(queryset):
-    return queryset.filter(status__in=[Item.Status.DRAFT, Item.Status.IN_REVIEW, Item.Status.APPROVED])
 
 
 def staff_home(user, *, today: date | None = None) -> StaffHome:
@@ -66,12 +63,12 @@ def staff_home(user, *, today: date | None = None) -> StaffHome:
         calendar, horizon = None, None
         home.calendar_missing = str(exc)
     if horizon is not None:
-        due_soon = _unpublished(items).filter(due_on__gte=today, due_on__lte=horizon).order_by("due_on", "pk")
+        due_soon = items.unpublished().filter(due_on__gte=today, due_on__lte=horizon).order_by("due_on", "pk")
         rows = list(due_soon[:HOME_LIMIT])
         home.sections.append(
             HomeSection(f"{settings.DUE_SOON_WORKDAYS}个工作日内到期", rows, due_soon.count(), "近期没有到期的信息。")
         )
-    overdue = _unpublished(items).filter(due_on__lt=today).order_by("due_on", "pk")
+    overdue = items.unpublished().filter(due_on__lt=today).order_by("due_on", "pk")
     rows = list(overdue[:HOME_LIMIT])
     for item in rows:
         item.overdue_workdays = _workdays_between(calendar, item.due_on, today)
@@ -119,15 +116,32 @@ def _waiting_for(user) -> list[Item]:
     )
     waiting = [review.item for review in reviews if user.pk not in review.authors]
     if Role.APPROVER in roles:
+        # The same people `item_emergency_confirm` refuses: the emergency publisher and every writer.
         emergencies = (
             Item.objects.filter(organisation__in=editable, is_emergency=True, emergency_confirmed_by__isnull=True)
             .exclude(emergency_published_by=user)
             .exclude(created_by=user)
+            .exclude(Exists(_written_since_approval(user)))
             .select_related("organisation", "category", "review_step")
             .order_by("published_at")[:REVIEW_SCAN_LIMIT]
         )
         waiting.extend(emergencies)
     return waiting
+
+
+def _written_since_approval(user):
+    """Revisions `user` wrote of an item (OuterRef) since its last approved review (as `services._authors`)."""
+    last_approved = (
+        Review.objects.filter(item=OuterRef(OuterRef("pk")), status=Review.Status.APPROVED)
+        .order_by("-revision__number")
+        .values("revision__number")[:1]
+    )
+    return ItemRevision.objects.filter(
+        item=OuterRef("pk"),
+        created_by=user,
+        cause__in=ItemRevision.WRITING_CAUSES,
+        number__gt=Coalesce(Subquery(last_approved), 0),
+    )
 
 
 def lateness_label(item: Item, *, today: date | None = None) -> str:

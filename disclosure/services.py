@@ -27,8 +27,9 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -36,9 +37,16 @@ from audit.services import audit_record
 from catalog import access
 from catalog.calendar import CalendarMissingError, due_date, work_calendar
 from catalog.models import Channel, Organisation, Role
-from disclosure.attachments import generated_name, image_check
+from disclosure.attachments import (
+    CheckedFile,
+    attachment_check,
+    attachment_store,
+    generated_name,
+    image_check,
+)
 from disclosure.html import sanitize_body
 from disclosure.models import (
+    Attachment,
     IndexCounter,
     Item,
     ItemChannel,
@@ -322,18 +330,25 @@ def item_update(*, item: Item, by, at: datetime | None = None, **changes) -> Ite
     if item.status != Item.Status.DRAFT:
         raise ValidationError(f"“{item.get_status_display()}”状态的信息不能修改；需要修改请先退回。")
     before = _content_of(item)
+    scheduled_before = item.scheduled_for
     for field, value in changes.items():
         setattr(item, field, _normalised(field, value))
     _validate(item)
     after = _content_of(item)
-    if after == before and "scheduled_for" not in changes:
+    rescheduled = item.scheduled_for != scheduled_before
+    if after == before and not rescheduled:
         return item
     item.due_on = _due_on(item)
     item.save()
+    old, new = _changed(before, after)
+    if rescheduled:
+        # Not content (no revision), but when an item goes online is a decision the trail must show.
+        old["scheduled_for"] = scheduled_before.isoformat() if scheduled_before else None
+        new["scheduled_for"] = item.scheduled_for.isoformat() if item.scheduled_for else None
     if after != before:
         _revision_add(item, by=by, content=after, state=ItemRevision.State.SAVED, cause="edited", at=when)
-        old, new = _changed(before, after)
-        audit_record(actor=by, action="item.update", obj=item, organisation=item.organisation, before=old, after=new)
+    audit_record(actor=by, action="item.update", obj=item, organisation=item.organisation, before=old, after=new)
+    if after != before:
         _scan(item)
     return item
 
@@ -379,6 +394,109 @@ def item_change_discard(*, item: Item, by) -> None:
     if not count:
         raise ValidationError("这条信息没有待审核的修改。")
     audit_record(actor=by, action="item.change_discard", obj=item, organisation=item.organisation)
+    _scan(item)
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+def _require_attachments_editable(item: Item, doing: str) -> None:
+    """Files change only on an item that was never published: a draft, also one returned for changes."""
+    if item.index_number is not None or item.status != Item.Status.DRAFT:
+        raise ValidationError(
+            f"“{item.get_status_display()}”状态的信息不能{doing}：只有从未发布过的草稿（含退回修改的）可以增删附件。"
+            "已发布信息的附件有误，请撤回该信息并说明理由后重新起草发布。"
+        )
+
+
+def _attachments_changed(item: Item, *, by, when: datetime) -> None:
+    """Changing the files is writing the item: a revision makes `by` one of its writers (see `_authors`)."""
+    _revision_add(
+        item,
+        by=by,
+        content=_content_of(item),
+        state=ItemRevision.State.SAVED,
+        cause=ItemRevision.Cause.ATTACHMENTS,
+        at=when,
+    )
+
+
+def attachment_add(*, item: Item, uploaded_file: File, by, order: int = 0, at: datetime | None = None) -> Attachment:
+    """Check an upload and attach it to a draft (see `attachment_add_checked`).
+
+    The file is judged by its content and refused with a clear Chinese ValidationError
+    before anything is written (`attachment_check`).
+    """
+    return attachment_add_checked(item=item, checked=attachment_check(uploaded_file), by=by, order=order, at=at)
+
+
+@transaction.atomic
+def attachment_add_checked(
+    *, item: Item, checked: CheckedFile, by, order: int = 0, at: datetime | None = None
+) -> Attachment:
+    """Attach a file that passed `attachment_check` to a draft.
+
+    Guarantees: `by` can edit the item's organisation; the item was never published and is
+    a draft (files of an item under review, approved or published cannot change without a
+    new review); the file is stored under a generated name (images without EXIF) and
+    removed again if anything here fails; the uploader becomes one of the item's writers
+    (they cannot review it); the addition is audited and the file's text scanned.
+    """
+    if item.pk is None:
+        raise ValueError("save the item before attaching files to it")
+    item = _locked(item)
+    _require_editor(by, item)
+    _require_attachments_editable(item, "添加附件")
+    attachment = attachment_store(item=item, checked=checked, by=by, order=order)
+    try:
+        _attachments_changed(item, by=by, when=_now(at))
+        _scan(item)
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, by, reason: str = "", at: datetime | None = None) -> None:
+    """Remove a file from an item that was never published (to replace a wrong or unmasked file).
+
+    Guarantees: `by` can edit the item's organisation; the item is a draft without an index
+    number (a published item's files are never removed: withdraw it instead); the audit
+    event, recorded on the item, keeps the file's original name, size and SHA-256 (not its
+    content); open findings in the file are closed as gone; the remover becomes one of the
+    item's writers; the row is deleted now and the stored file only once the transaction
+    has committed, so a rollback loses nothing.
+    """
+    when = _now(at)
+    item = _locked(attachment.item)
+    _require_editor(by, item)
+    _require_attachments_editable(item, "移除附件")
+    attachment = Attachment.objects.select_for_update().filter(pk=attachment.pk, item=item).first()
+    if attachment is None:
+        raise ValidationError("这个附件已经移除了，请刷新页面。")
+    item.findings.filter(attachment=attachment, status=PersonalDataFinding.Status.OPEN).update(
+        status=PersonalDataFinding.Status.GONE, resolved_at=when
+    )
+    audit_record(
+        actor=by,
+        action="attachment.remove",
+        obj=item,
+        organisation=item.organisation,
+        before={
+            "attachment": attachment.pk,
+            "original_name": attachment.original_name,
+            "stored_as": attachment.file.name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+        },
+        note=(reason or "").strip(),
+    )
+    _attachments_changed(item, by=by, when=when)
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()  # the findings keep their record, without the file (SET_NULL)
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
     _scan(item)
 
 
@@ -454,9 +572,9 @@ def _authors(item: Item, by) -> list[int]:
         .first()
         or 0
     )
-    editors = item.revisions.filter(
-        number__gt=last_approved, cause__in=[ItemRevision.Cause.CREATED, ItemRevision.Cause.EDITED]
-    ).values_list("created_by", flat=True)
+    editors = item.revisions.filter(number__gt=last_approved, cause__in=ItemRevision.WRITING_CAUSES).values_list(
+        "created_by", flat=True
+    )
     return sorted({item.created_by_id, by.pk, *(pk for pk in editors if pk is not None)})
 
 
@@ -692,7 +810,12 @@ def _index_format_check(organisation: Organisation) -> str:
     if "{year" not in template:
         # The serial starts again each year, so without the year next year's numbers repeat this year's.
         raise ValidationError(f"机构“{organisation}”的索引号格式必须包含 {{year}}（发布年度），否则次年会重号。")
-    if "{code" in template and not organisation.code:
+    if "{code" not in template:
+        # Every organisation counts from 1: without its code, two townships' numbers are the same.
+        raise ValidationError(
+            f"机构“{organisation}”的索引号格式必须包含 {{code}}（机构代码），否则会与其他机构的索引号重号。"
+        )
+    if not organisation.code:
         raise ValidationError(f"机构“{organisation}”没有填写机构代码，无法生成索引号。")
     if len(sample) > Item._meta.get_field("index_number").max_length - 3:
         raise ValidationError(f"机构“{organisation}”的索引号格式生成的索引号太长。")
@@ -737,7 +860,18 @@ def _publish(item: Item, *, by, when: datetime) -> Item:
     item.status = Item.Status.PUBLISHED
     item.published_at = when
     item.late_workdays = _late_workdays(item.due_on, published_on)
-    item.save(update_fields=["index_number", "status", "published_at", "late_workdays", "updated_at"])
+    try:
+        with transaction.atomic():
+            item.save(update_fields=["index_number", "status", "published_at", "late_workdays", "updated_at"])
+    except IntegrityError:
+        # The format guarantees distinct numbers per organisation, but an imported item (or an organisation
+        # sharing a code) may already hold this one; say so instead of failing the page.
+        if not Item.objects.filter(index_number=item.index_number).exclude(pk=item.pk).exists():
+            raise
+        raise ValidationError(
+            f"索引号“{item.index_number}”已被其他信息使用，本次未发布。"
+            f"请机构管理员检查机构“{item.organisation}”的索引号格式和机构代码。"
+        ) from None
     latest = item.revisions.order_by("-number").first()
     if latest is not None and latest.state != ItemRevision.State.APPLIED:
         latest.state = ItemRevision.State.APPLIED
@@ -823,10 +957,15 @@ def items_publish_scheduled(*, now: datetime | None = None) -> tuple[list[Item],
     published, failed = [], []
     for item in due:
         try:
-            published.append(item_publish(item=item, by=None, at=now))
+            # Each item in its own savepoint: a failure undoes only that item, which stays scheduled.
+            with transaction.atomic():
+                published.append(item_publish(item=item, by=None, at=now))
         except ValidationError as exc:
             failed.append((item, "；".join(exc.messages)))
             logger.warning("scheduled publication of item %s failed: %s", item.pk, exc.messages)
+        except DatabaseError as exc:
+            failed.append((item, f"数据库错误：{exc}"))
+            logger.exception("scheduled publication of item %s failed in the database", item.pk)
     return published, failed
 
 
@@ -845,7 +984,7 @@ def item_emergency_publish(*, item: Item, by, reason: str, at: datetime | None =
     when = _now(at)
     item = _locked(item)
     _require_role(by, item, {Role.ORG_ADMIN}, "紧急发布")
-    if item.status not in (Item.Status.DRAFT, Item.Status.IN_REVIEW, Item.Status.APPROVED):
+    if item.status not in Item.UNPUBLISHED_STATUSES:
         raise ValidationError(f"“{item.get_status_display()}”状态的信息不能紧急发布。")
     if not item.summary.strip():
         raise ValidationError({"summary": "发布前请填写内容概述（公开目录要显示）。"})
@@ -1047,7 +1186,10 @@ def _mask(item: Item, findings: list[PersonalDataFinding], *, by, when: datetime
         if finding.status != PersonalDataFinding.Status.OPEN:
             raise ValidationError("这条检查结果已经处理过了。")
         if finding.location == PersonalDataFinding.Location.ATTACHMENT:
-            raise ValidationError("附件中的内容无法在线遮盖：请替换附件后重新检查，或由分管领导说明理由后确认。")
+            raise ValidationError(
+                "附件中的内容无法在线遮盖：请替换附件（草稿在附件栏勾选“删除”并上传处理后的文件，"
+                "审核中的请先退回）后重新检查，或由分管领导说明理由后确认。"
+            )
         if finding.kind == PersonalDataFinding.Kind.SENSITIVE_WORD:
             raise ValidationError("敏感词需要人工判断：请修改原文，或由分管领导说明理由后确认。")
     if item.status not in (Item.Status.DRAFT, Item.Status.IN_REVIEW, Item.Status.PUBLISHED):

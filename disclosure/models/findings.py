@@ -38,7 +38,9 @@ class PersonalDataFinding(models.Model):
         verbose_name=_("附件"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # A draft's attachment can be removed (`attachment_remove` closes its open findings first);
+        # the finding stays as a record of what was found, without its file.
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     masked_value = models.CharField(_("发现内容（已遮盖）"), max_length=60, help_text=_("只保存遮盖后的形式。"))
@@ -60,7 +62,13 @@ class PersonalDataFinding(models.Model):
         verbose_name = _("个人信息/敏感词检查结果")
         verbose_name_plural = _("个人信息/敏感词检查结果")
         ordering = ["item", "found_at"]
-        indexes = [models.Index(fields=["status", "found_at"]), models.Index(fields=["item", "status"])]
+        indexes = [
+            models.Index(fields=["status", "found_at"]),
+            models.Index(fields=["item", "status"]),
+            # The findings list's filters by kind and by location, in its newest-first order.
+            models.Index(fields=["kind", "-found_at"], name="finding_kind_found_idx"),
+            models.Index(fields=["location", "-found_at"], name="finding_location_found_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="overridden") | ~models.Q(override_reason=""),

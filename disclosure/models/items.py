@@ -29,7 +29,7 @@ class ItemQuerySet(models.QuerySet):
 
     def unpublished(self):
         """Items still on their way to publication (their due date still matters)."""
-        return self.filter(status__in=[Item.Status.DRAFT, Item.Status.IN_REVIEW, Item.Status.APPROVED])
+        return self.filter(status__in=Item.UNPUBLISHED_STATUSES)
 
     def delete(self):
         if self.filter(index_number__isnull=False).exists():
@@ -46,6 +46,9 @@ class Item(models.Model):
         APPROVED = "approved", _("已审批待发布")
         PUBLISHED = "published", _("已发布")
         WITHDRAWN = "withdrawn", _("已撤回")
+
+    # Still on the way to publication: the due date matters and the item counts as overdue once past it.
+    UNPUBLISHED_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
 
     class Validity(models.TextChoices):
         VALID = "valid", _("有效")
@@ -197,6 +200,13 @@ class Item(models.Model):
             models.Index(fields=["organisation", "status", "due_on"]),
             models.Index(fields=["status", "scheduled_for"]),
             models.Index(fields=["created_by", "status"]),
+            # The admin item list: always scoped to the user's organisations, sorted by last change,
+            # and narrowed by its list filters (validity, emergency, disclosure mode, late publication).
+            models.Index(fields=["organisation", "-updated_at"], name="item_org_updated_idx"),
+            models.Index(fields=["organisation", "validity", "-updated_at"], name="item_org_validity_idx"),
+            models.Index(fields=["organisation", "is_emergency", "-updated_at"], name="item_org_emergency_idx"),
+            models.Index(fields=["organisation", "mode", "-updated_at"], name="item_org_mode_idx"),
+            models.Index(fields=["organisation", "late_workdays"], name="item_org_late_idx"),
         ]
 
     def __str__(self):

@@ -43,6 +43,10 @@ class ItemRevision(models.Model):
         CREATED = "created", _("新建")
         EDITED = "edited", _("修改")
         MASKED = "masked", _("个人信息脱敏")
+        ATTACHMENTS = "attachments", _("附件变更")
+
+    # Saving a revision for these reasons makes its saver one of the item's writers, who may not review it.
+    WRITING_CAUSES = (Cause.CREATED, Cause.EDITED, Cause.ATTACHMENTS)
 
     item = models.ForeignKey(Item, verbose_name=_("公开信息"), on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField(_("版本号"))

@@ -11,9 +11,10 @@ from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from catalog.models import Category
-from disclosure.attachments import attachment_add, attachment_check, clean_file_name
+from disclosure.attachments import attachment_check, attachment_store, clean_file_name
 from disclosure.forms import AttachmentForm
 from disclosure.models import Attachment, Item
+from disclosure.services import attachment_add
 from tests.disclosure import files
 
 GENERATED_NAME = re.compile(r"^attachments/\d{4}/\d{2}/[0-9a-f]{32}\.[a-z]+$")
@@ -254,6 +255,14 @@ def test_checking_alone_writes_nothing(settings):
 
 
 def test_the_stored_file_is_removed_when_the_row_cannot_be_saved(shuangxi, author, settings):
+    unsaved = Item(organisation=shuangxi, publisher=shuangxi, title="未保存", written_on="2024-03-01")
+    checked = attachment_check(files.upload("公示.pdf", files.pdf_bytes()))
+    with pytest.raises(ValueError):
+        attachment_store(item=unsaved, checked=checked, by=author)
+    assert stored_files(settings) == []
+
+
+def test_staff_cannot_attach_a_file_to_an_item_never_saved(shuangxi, author, settings):
     unsaved = Item(organisation=shuangxi, publisher=shuangxi, title="未保存", written_on="2024-03-01")
     with pytest.raises(ValueError):
         attachment_add(item=unsaved, uploaded_file=files.upload("公示.pdf", files.pdf_bytes()), by=author)

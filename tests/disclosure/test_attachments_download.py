@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Category
-from disclosure.attachments import attachment_add
+from disclosure.attachments import attachment_check, attachment_store
 from disclosure.models import Item
 from tests.disclosure import files
 
@@ -38,7 +38,10 @@ def make_item(shuangxi, category, author, status=Item.Status.PUBLISHED, **extra)
 
 
 def attach(item, author, name=NAME, data=None):
-    return attachment_add(item=item, uploaded_file=files.upload(name, data or files.pdf_bytes()), by=author)
+    # Items here are made in their final state directly, so the file is stored as the import stores one
+    # (staff can only attach files to drafts: see test_attachment_removal).
+    checked = attachment_check(files.upload(name, data or files.pdf_bytes()))
+    return attachment_store(item=item, checked=checked, by=author)
 
 
 def url(attachment):

@@ -30,10 +30,10 @@ def test_serials_restart_each_year_and_follow_the_publication_date(make_item, pu
 
 
 def test_format_is_a_setting_of_the_organisation(make_item, publish, shuangxi):
-    shuangxi.index_number_format = "SX-{year}-{serial:04d}"
+    shuangxi.index_number_format = "{code}-SX-{year}-{serial:04d}"
     shuangxi.save()
     item = publish(make_item(), at=local(2026, 3, 20, 9))
-    assert item.index_number == "SX-2026-0001"
+    assert item.index_number == f"{shuangxi.code}-SX-2026-0001"
 
 
 def test_bad_format_stops_publication_with_a_message_and_writes_nothing(make_item, publish, shuangxi):

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEvent
 from disclosure import services
-from disclosure.attachments import attachment_add
 from disclosure.models import Attachment, Item, ItemRevision, PersonalDataFinding
+from disclosure.services import attachment_add
 from tests.disclosure import files
 from tests.disclosure.conftest import local
 
