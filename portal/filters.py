@@ -13,8 +13,10 @@ SORT_CHOICES = [("date", "按发布日期（新→旧）"), ("title", "按标题
 
 
 def _flag(field):
+    # "field IN (true)", not "field = true": Django writes the latter as a bare column on
+    # SQLite, which SQLite cannot match to the second column of a (category, flag, date) index.
     def apply(queryset, name, value):
-        return queryset.filter(**{field: value == "1"})
+        return queryset.filter(**{f"{field}__in": [value == "1"]})
 
     return apply
 

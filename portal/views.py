@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Q
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +28,7 @@ from portal.forms import BulletinPostingForm, SearchForm
 from portal.paging import keyset_page, neighbours
 from portal.presenters import column_rows, item_metadata, search_results, years_between
 from search.models import SearchEntry
-from search.queries import capped_count, entry_for_identifier, last_changed, search_entries
+from search.queries import capped_count, entry_for_identifier, last_changed, published_between, search_entries
 from township_portal.lib.pdf import html_to_text, notice_pdf
 from township_portal.lib.qr import qr_svg
 from township_portal.lib.search import parse_query
@@ -134,14 +134,14 @@ def _cursor(request, name) -> int | None:
 def category(request, slug, code):
     frame = frames.load_frame(request, slug)
     township, column = frame.organisation, frame.category(code)
-    entries = SearchEntry.objects.filter(category_id__in=frame.subtree_ids(column))
+    subtree = frame.subtree_ids(column)
+    entries = SearchEntry.objects.filter(category_id__in=subtree)
     publishers = Organisation.objects.filter(Q(pk=township.pk) | Q(parent=township), is_active=True)
-    bounds = entries.aggregate(first=Min("published_at"), last=Max("published_at"))
     filterset = CategoryFilter(
         request.GET,
         queryset=entries,
         publishers=publishers.order_by("parent_id", "order", "name"),
-        years=years_between(bounds["first"], bounds["last"]),
+        years=years_between(*published_between(subtree)),
     )
     rows = filterset.qs.select_related("organisation")
     page = keyset_page(
@@ -150,6 +150,7 @@ def category(request, slug, code):
         after=_cursor(request, "after"),
         before=_cursor(request, "before"),
         size=settings.PORTAL_PAGE_SIZE,
+        categories=subtree,
     )
     total, capped = capped_count(rows, settings.PORTAL_COUNT_CAP)
     return render(

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from search.backends import entries_containing
@@ -64,9 +65,46 @@ def entry_for_identifier(raw: str) -> SearchEntry | None:
     return entries[0] if len(entries) == 1 else None
 
 
+def published_between(category_ids: list[int]) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """The first and last publish dates in the categories: two index probes per category, in one query.
+
+    ``MIN``/``MAX`` over ``category IN (...)`` reads every entry of the categories (up to
+    21 ms for a parent column on SQLite at 100,000 items, bench/README.md); the oldest and
+    newest entry of each category are the ends of its ``(category, published_at)`` index.
+    """
+    if not category_ids:
+        return None, None
+    if len(category_ids) > 100:  # SQLite allows 500 terms in a compound SELECT
+        bounds = SearchEntry.objects.filter(category_id__in=category_ids).aggregate(
+            first=Min("published_at"), last=Max("published_at")
+        )
+        return bounds["first"], bounds["last"]
+    # Each arm is a subquery (SQLite refuses ORDER BY / LIMIT in the arms of a compound
+    # SELECT); the SQL and parameters are Django's own, nothing is interpolated.
+    arms, params = [], []
+    for category_id in category_ids:
+        dates = SearchEntry.objects.filter(category_id=category_id).values("published_at")
+        for end in (dates.order_by("published_at")[:1], dates.order_by("-published_at")[:1]):
+            sql, arm_params = end.query.sql_with_params()
+            arms.append(f"SELECT published_at FROM ({sql}) AS arm{len(arms)}")
+            params.extend(arm_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(published_at), MAX(published_at) FROM ({' UNION ALL '.join(arms)}) AS ends", params)
+        first, last = cursor.fetchone()
+    if connection.vendor == "sqlite":
+        # A raw cursor on SQLite returns the stored text; convert it as the ORM would.
+        first, last = (connection.ops.convert_datetimefield_value(value, None, connection) for value in (first, last))
+    return first, last
+
+
 def capped_count(entries: QuerySet, cap: int) -> tuple[int, bool]:
-    """How many rows, counting no further than ``cap`` (True when there are more)."""
-    count = entries.order_by().values("pk")[: cap + 1].count()
+    """How many rows, counting no further than ``cap`` (True when there are more).
+
+    It reads ``published_at``, a column of every listing index of the entries, so the
+    index alone answers (the primary key is not in SQLite's indexes: 17 ms against 1 ms
+    for 8,500 rows of a filtered parent column).
+    """
+    count = entries.order_by().values("published_at")[: cap + 1].count()
     return min(count, cap), count > cap
 
 
