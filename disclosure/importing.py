@@ -20,6 +20,7 @@ import string
 import tempfile
 import unicodedata
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -352,7 +353,7 @@ def _text(value) -> str:
 # --- Attachment sources ---------------------------------------------------------------------
 
 
-class _AttachmentSource:
+class _AttachmentSource(ABC):
     """The files the 附件 column may name, by their path inside the folder or ZIP."""
 
     def __init__(self, paths: list[str]):
@@ -375,10 +376,11 @@ class _AttachmentSource:
             raise LookupError(f"附件“{name}”有多个同名文件（{'、'.join(candidates)}），请写明所在文件夹。")
         raise LookupError(f"找不到附件文件“{name}”。")
 
+    @abstractmethod
     def open(self, path: str) -> File:
-        raise NotImplementedError
+        """The file at `path` (a key of `self.paths`), opened for reading."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a folder holds nothing open; a ZIP overrides this
         """Release what the source holds open."""
 
 
