@@ -240,32 +240,43 @@ def _save(wb: Workbook) -> bytes:
 # --- CSV ----------------------------------------------------------------------
 
 
+# Spreadsheet programs run a CSV cell that starts with one of these as a formula;
+# a leading apostrophe makes them show it as text (OWASP's CSV-injection advice).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
     return "" if value is None else value
+
+
+def _csv_row(cells) -> list:
+    return [_csv_value(cell) for cell in cells]
 
 
 def report_csv(doc: ReportDocument) -> bytes:
     """One sheet of comma-separated values, UTF-8 with a BOM so Excel reads the Chinese."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([doc.title])
-    writer.writerows([key, value] for key, value in doc.meta_rows())
+    writer.writerow(_csv_row([doc.title]))
+    writer.writerows(_csv_row([key, value]) for key, value in doc.meta_rows())
     for heading, tables in doc.numbered_sections():
         writer.writerow([])
         writer.writerow([heading])
         for table in tables:
             writer.writerow([table.title])
             writer.writerow(table.columns)
-            writer.writerows([_csv_value(value) for value in row] for row in table.rows)
+            writer.writerows(_csv_row(row) for row in table.rows)
             if not table.rows:
                 writer.writerow(["（无）"])
             if table.note:
                 writer.writerow([table.note])
     writer.writerow([])
     writer.writerow([doc.narrative_heading])
-    writer.writerows([label, text] for label, text in doc.narrative_blocks())
+    writer.writerows(_csv_row([label, text]) for label, text in doc.narrative_blocks())
     return buffer.getvalue().encode("utf-8-sig")
 
 

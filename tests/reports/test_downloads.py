@@ -178,3 +178,17 @@ def test_titles_and_narrative_that_start_with_an_equals_sign_stay_text_in_the_wo
         assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
         values = {cell.value for cell in cells}
         assert formula in values and "=1+1" in values
+
+
+def test_text_that_starts_like_a_formula_is_neutralised_in_the_csv(client, county_office, march, shuangxi, org_admin):
+    formula = '=HYPERLINK("http://example.invalid","点击查看")'
+    march["items"]["B"].title = formula
+    march["items"]["B"].save()
+    services.report_save_narrative(
+        organisation=shuangxi, month=MARCH, by=org_admin, work_done="@SUM(1+1)", problems="", improvements=""
+    )
+    version = services.report_submit(organisation=shuangxi, month=MARCH, by=org_admin, at=at("2017-04-05"))
+    _, data = download(client, county_office, version, "csv")
+    cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
+    assert "'" + formula in cells and "'@SUM(1+1)" in cells
+    assert not [cell for cell in cells if cell.startswith(("=", "@"))]
