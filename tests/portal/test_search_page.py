@@ -119,3 +119,9 @@ def test_a_deactivated_townships_items_leave_search_and_the_county_home(client, 
     shuangxi.save(update_fields=["is_active"])
     assert relief_items[0].title not in client.get("/").content.decode()
     assert _result_titles(_html(client.get("/search/", {"q": "扶贫"}))) == []
+
+
+def test_a_one_character_word_says_it_searches_titles_only(client, shuangxi, poverty, relief_items):
+    html = _html(client.get("/search/", {"q": "扶贫 金"}))
+    assert "单字检索词（“金”）只在标题中查找" in html
+    assert "只在标题中查找" not in _html(client.get("/search/", {"q": "扶贫"}))
