@@ -22,6 +22,7 @@ reason) or repealed.
 """
 
 import logging
+import unicodedata
 from copy import copy
 from datetime import date, datetime
 
@@ -32,6 +33,7 @@ from django.core.validators import URLValidator
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from audit.services import audit_record
 from catalog import access
@@ -58,7 +60,7 @@ from disclosure.models import (
 )
 from disclosure.models.revisions import CONTENT_FIELDS, FOREIGN_KEY_FIELDS, TEXT_FIELDS
 from search.indexing import index_item
-from township_portal.lib.personal_data import mask_text, scan
+from township_portal.lib.personal_data import FindingKind, mask_text, scan
 
 logger = logging.getLogger(__name__)
 
@@ -583,7 +585,8 @@ def item_submit(*, item: Item, by, at: datetime | None = None) -> Review:
     """Send a draft, or a published item's pending change, into the first review step.
 
     Guarantees: the submitter can edit the item; a summary is present (the catalog shows
-    it); the content is scanned for personal data; the round remembers everyone who wrote
+    it); the content is scanned for personal data; personal numbers left only in earlier
+    revisions are masked there (`_history_scrub`); the round remembers everyone who wrote
     the content, none of whom can review it.
     """
     when = _now(at)
@@ -622,6 +625,8 @@ def item_submit(*, item: Item, by, at: datetime | None = None) -> Review:
         after={"step": steps[0].name, "kind": kind, "revision": revision.number},
     )
     _scan(item)
+    # Whatever reaches reviewers (and the revision pages) carries no number the author already deleted.
+    _history_scrub(item)
     return review
 
 
@@ -1124,46 +1129,115 @@ def _scan_targets(item: Item) -> list[tuple[str, int | None, str]]:
     return targets
 
 
+# Fixed for good: changing it would orphan every recorded override (they would match nothing and reopen).
+_FINGERPRINT_SALT = "disclosure.PersonalDataFinding.value_hash"
+
+
+def _fingerprint(kind: str, value: str) -> str:
+    """A keyed hash of a found value (HMAC-SHA256, key derived from SECRET_KEY): tells numbers apart, reveals none.
+
+    A number is reduced to its digits first (138-1234-5678, 138 1234 5678 and full-width digits are one number).
+    """
+    if kind != FindingKind.SENSITIVE_WORD:
+        value = "".join(c for c in unicodedata.normalize("NFKC", value) if c.isalnum()).upper()
+    return salted_hmac(_FINGERPRINT_SALT, f"{kind}:{value}", algorithm="sha256").hexdigest()
+
+
 def _scan(item: Item) -> list[PersonalDataFinding]:
-    """Scan the working text and attachments; record new findings, close vanished ones; return the open ones."""
-    found: dict[tuple, int] = {}
+    """Scan the working text and attachments; record new findings, close vanished ones; return the open ones.
+
+    Findings are matched on the value's fingerprint, never on its mask alone: an override of
+    13812345678 does not let 13899995678 (also 138****5678) through. A finding recorded before
+    fingerprints existed (empty `value_hash`) is never taken as an override, since nobody can
+    tell which number its approver saw; an open one is adopted by the same masked value.
+    """
+    found: dict[tuple, list] = {}
     for location, attachment_id, text in _scan_targets(item):
         for finding in scan(text, sensitive_words=settings.SENSITIVE_WORDS):
-            key = (location, attachment_id, str(finding.kind), finding.masked[:60])
-            found[key] = found.get(key, 0) + 1
-    existing = {}
+            key = (location, attachment_id, str(finding.kind), _fingerprint(finding.kind, finding.value))
+            found.setdefault(key, [finding.masked[:60], 0])[1] += 1
+    existing: dict[tuple, list[PersonalDataFinding]] = {}
+    legacy_open: dict[tuple, list[PersonalDataFinding]] = {}
     for finding in item.findings.exclude(status=PersonalDataFinding.Status.GONE).order_by("found_at", "pk"):
-        existing.setdefault((finding.location, finding.attachment_id, finding.kind, finding.masked_value), []).append(
-            finding
-        )
+        if finding.value_hash:
+            key = (finding.location, finding.attachment_id, finding.kind, finding.value_hash)
+            existing.setdefault(key, []).append(finding)
+        elif finding.status == PersonalDataFinding.Status.OPEN:
+            key = (finding.location, finding.attachment_id, finding.kind, finding.masked_value)
+            legacy_open.setdefault(key, []).append(finding)
     now = timezone.now()
     open_findings = []
-    for key, count in found.items():
+    for key, (masked, count) in found.items():
         records = existing.pop(key, [])
         if any(f.status == PersonalDataFinding.Status.OVERRIDDEN for f in records):
-            continue  # an approver already decided this may be published
+            continue  # an approver already decided this very value may be published
         current = next((f for f in records if f.status == PersonalDataFinding.Status.OPEN), None)
-        if current is None:
-            location, attachment_id, kind, masked = key
+        location, attachment_id, kind, value_hash = key
+        if current is None and legacy_open.get((location, attachment_id, kind, masked)):
+            current = legacy_open[(location, attachment_id, kind, masked)].pop(0)
+            current.value_hash = value_hash
+            current.occurrences = count
+            current.save(update_fields=["value_hash", "occurrences"])
+        elif current is None:
             current = PersonalDataFinding.objects.create(
                 item=item,
                 location=location,
                 attachment_id=attachment_id,
                 kind=kind,
                 masked_value=masked,
+                value_hash=value_hash,
                 occurrences=count,
             )
         elif current.occurrences != count:
             current.occurrences = count
             current.save(update_fields=["occurrences"])
         open_findings.append(current)
-    for records in existing.values():
+    numbers_gone = False
+    for records in [*existing.values(), *legacy_open.values()]:
         for finding in records:
             if finding.status == PersonalDataFinding.Status.OPEN:
                 finding.status = PersonalDataFinding.Status.GONE
                 finding.resolved_at = now
                 finding.save(update_fields=["status", "resolved_at"])
+                numbers_gone = numbers_gone or finding.is_maskable
+    if numbers_gone:
+        _history_scrub(item)
     return open_findings
+
+
+def _history_scrub(item: Item) -> list[int]:
+    """Mask, in the item's stored revisions, every personal number that is no longer in its current text.
+
+    A number typed, saved and deleted again (not masked) would otherwise stay readable in the
+    revision pages for good. The item's own fields (the published text) are never touched, and
+    a number still in the current or pending text is left in history too: it is either still
+    open (masking it through `finding_mask` scrubs history as well) or an approver overrode it.
+    Sensitive words are not personal data and stay. Returns the numbers of the revisions changed.
+    """
+    working = working_copy(item)
+    current = "\n".join(getattr(copy_, field) or "" for copy_ in (item, working) for field in TEXT_FIELDS)
+    changed = []
+    for revision in item.revisions.order_by("number"):
+        scrubbed = False
+        for field in TEXT_FIELDS:
+            text = revision.content.get(field) or ""
+            hits = [hit for hit in scan(text, sensitive_words=()) if hit.value not in current]
+            if hits:
+                revision.content[field] = mask_text(text, hits)
+                scrubbed = True
+        if scrubbed:
+            revision.save(update_fields=["content"])
+            changed.append(revision.number)
+    if changed:
+        audit_record(
+            actor=None,
+            action="item.history_scrub",
+            obj=item,
+            organisation=item.organisation,
+            after={"revisions": changed},
+            note="已删除的个人信息在历史版本中自动遮盖",
+        )
+    return changed
 
 
 @transaction.atomic
@@ -1195,12 +1269,19 @@ def _mask(item: Item, findings: list[PersonalDataFinding], *, by, when: datetime
     if item.status not in (Item.Status.DRAFT, Item.Status.IN_REVIEW, Item.Status.PUBLISHED):
         raise ValidationError(f"“{item.get_status_display()}”状态的信息不能修改。")
     working = working_copy(item)
-    wanted = {(f.location, f.kind, f.masked_value) for f in findings}
+    wanted = {(f.location, f.kind, f.value_hash) for f in findings if f.value_hash}
+    # Findings recorded before fingerprints existed are found by their mask (masking too much is safe).
+    wanted_legacy = {(f.location, f.kind, f.masked_value) for f in findings if not f.value_hash}
     replacements: dict[str, str] = {}
     changes = {}
     for location in TEXT_FIELDS:
         text = getattr(working, location) or ""
-        hits = [hit for hit in scan(text, sensitive_words=()) if (location, str(hit.kind), hit.masked[:60]) in wanted]
+        hits = [
+            hit
+            for hit in scan(text, sensitive_words=())
+            if (location, str(hit.kind), _fingerprint(hit.kind, hit.value)) in wanted
+            or (location, str(hit.kind), hit.masked[:60]) in wanted_legacy
+        ]
         if hits:
             changes[location] = mask_text(text, hits)
             replacements.update({hit.value: hit.masked for hit in hits})

@@ -44,6 +44,15 @@ class PersonalDataFinding(models.Model):
         related_name="+",
     )
     masked_value = models.CharField(_("发现内容（已遮盖）"), max_length=60, help_text=_("只保存遮盖后的形式。"))
+    # Tells apart two numbers with the same mask (138****5678), so an override covers only the number
+    # the approver saw. Keyed with SECRET_KEY: a bare SHA-256 of an 11-digit mobile is reversed in minutes.
+    value_hash = models.CharField(
+        _("原值指纹"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("原值的密钥散列（HMAC-SHA256），不可还原；为空的是指纹启用前的旧记录，审批确认对其不再生效。"),
+    )
     occurrences = models.PositiveIntegerField(_("出现次数"), default=1)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     found_at = models.DateTimeField(_("发现时间"), auto_now_add=True)

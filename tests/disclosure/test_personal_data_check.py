@@ -2,16 +2,19 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from disclosure import services
 from disclosure.models import Attachment, Item, ItemRevision, PersonalDataFinding
 from disclosure.services import attachment_add
+from tests.conftest import PASSWORD
 from tests.disclosure import files
 from tests.disclosure.conftest import local
 
 ID_NUMBER = "11010519491231002X"  # the GB 11643-1999 sample, valid checksum
 MOBILE = "13812345678"
+OTHER_MOBILE = "13899995678"  # a different number with the same mask, 138****5678
 
 
 def luhn_complete(prefix: str) -> str:
@@ -215,3 +218,103 @@ def test_emergency_publication_is_blocked_by_open_findings(make_item, org_admin)
         services.item_emergency_publish(item=item, by=org_admin, reason="紧急", at=local(2026, 3, 3, 9))
     item.refresh_from_db()
     assert item.status == Item.Status.DRAFT
+
+
+def test_an_override_does_not_cover_a_different_number_with_the_same_mask(in_sign_off, author, approver):
+    item = in_sign_off(body=f"<p>行政处罚决定书：当事人单位电话{MOBILE}。</p>")
+    services.finding_override(finding=item.findings.get(), by=approver, reason="单位电话，依法公开。")
+    item = services.item_review(item=item, by=approver, approve=True)
+    assert item.status == Item.Status.PUBLISHED
+    services.item_update(item=item, by=author, body=f"<p>行政处罚决定书：当事人单位电话{OTHER_MOBILE}。</p>")
+    [finding] = open_findings(item)
+    assert (finding.kind, finding.masked_value) == ("mobile", "138****5678")
+    services.item_submit(item=item, by=author)
+    assert services.item_scan(item=item) == [finding]
+
+
+def test_an_override_still_covers_the_same_number_after_an_unrelated_edit(in_sign_off, author, approver):
+    item = in_sign_off(body=f"<p>当事人单位电话{MOBILE}。</p>")
+    services.finding_override(finding=item.findings.get(), by=approver, reason="单位电话，依法公开。")
+    item = services.item_review(item=item, by=approver, approve=True)
+    services.item_update(item=item, by=author, body=f"<p>当事人单位电话{MOBILE}。已整改。</p>")
+    assert open_findings(item) == []
+
+
+def test_a_finding_keeps_a_keyed_fingerprint_of_the_number_never_the_number(make_item):
+    item = make_item(body=f"<p>{MOBILE}</p><p>{OTHER_MOBILE}</p>")
+    findings = open_findings(item)
+    assert len(findings) == 2  # same mask, two different people
+    hashes = {f.value_hash for f in findings}
+    assert len(hashes) == 2
+    for value_hash in hashes:
+        assert len(value_hash) == 64 and MOBILE not in value_hash and OTHER_MOBILE not in value_hash
+
+
+def test_an_override_recorded_before_fingerprints_existed_covers_nothing(in_sign_off, author, approver):
+    item = in_sign_off(body=f"<p>当事人单位电话{MOBILE}。</p>")
+    finding = item.findings.get()
+    services.finding_override(finding=finding, by=approver, reason="单位电话，依法公开。")
+    PersonalDataFinding.objects.filter(pk=finding.pk).update(value_hash="")
+    # Whether it was this number or another with the same mask cannot be told: the approver decides again.
+    with pytest.raises(ValidationError, match="1 条"):
+        services.item_review(item=item, by=approver, approve=True)
+    finding.refresh_from_db()
+    assert finding.status == PersonalDataFinding.Status.OVERRIDDEN
+
+
+def test_a_number_typed_and_deleted_before_submission_is_masked_in_every_old_revision(client, make_item, author):
+    item = make_item(body="<p>申请人：张三。</p>")
+    services.item_update(item=item, by=author, body=f"<p>申请人：张三，身份证号{ID_NUMBER}。</p>")
+    services.item_update(item=item, by=author, body="<p>申请人：张三。</p>")
+    services.item_submit(item=item, by=author)
+    revisions = list(ItemRevision.objects.filter(item=item).order_by("number"))
+    assert len(revisions) == 3
+    for revision in revisions:
+        assert ID_NUMBER not in str(revision.content)
+    assert "11**************2X" in revisions[1].content["body"]
+    assert client.login(username=author.username, password=PASSWORD)
+    for revision in revisions:
+        html = client.get(reverse("admin:disclosure_item_revision", args=[item.pk, revision.number])).content.decode()
+        assert ID_NUMBER not in html and "张三" in html
+    item.refresh_from_db()
+    assert item.body == "<p>申请人：张三。</p>"
+
+
+def test_a_deleted_mobile_is_masked_in_history_as_soon_as_its_finding_is_gone(make_item, author):
+    item = make_item(body=f"<p>联系电话{MOBILE}</p>")
+    services.item_update(item=item, by=author, body="<p>联系电话见公告栏</p>")
+    assert item.findings.get().status == PersonalDataFinding.Status.GONE
+    for revision in ItemRevision.objects.filter(item=item):
+        assert MOBILE not in str(revision.content)
+
+
+def test_history_keeps_a_number_that_is_still_in_the_current_text(in_sign_off, author, approver):
+    # An overridden number is published as it stands; its history is not rewritten behind the diff.
+    item = in_sign_off(body=f"<p>当事人单位电话{MOBILE}。</p>")
+    services.finding_override(finding=item.findings.get(), by=approver, reason="单位电话，依法公开。")
+    item = services.item_review(item=item, by=approver, approve=True)
+    item.refresh_from_db()
+    assert MOBILE in item.body
+    assert MOBILE in ItemRevision.objects.filter(item=item).order_by("number").first().content["body"]
+
+
+def test_history_scrubbing_leaves_the_published_text_and_sensitive_words_alone(publish, make_item, author):
+    item = publish(make_item(body="<p>控制制度。</p>"), at=local(2026, 3, 20, 9))
+    services.item_update(item=item, by=author, body=f"<p>内部控制制度。联系电话{MOBILE}</p>")
+    services.item_update(item=item, by=author, body="<p>控制制度，已修订。</p>")
+    services.item_submit(item=item, by=author)
+    item.refresh_from_db()
+    assert item.body == "<p>控制制度。</p>"
+    revisions = list(ItemRevision.objects.filter(item=item).order_by("number"))
+    for revision in revisions:
+        assert MOBILE not in str(revision.content)
+    assert revisions[1].content["body"] == "<p>内部控制制度。联系电话138****5678</p>"
+
+
+def test_an_open_finding_recorded_before_fingerprints_existed_is_kept_and_fingerprinted(make_item):
+    item = make_item(body=f"<p>联系电话{MOBILE}</p>")
+    finding = item.findings.get()
+    PersonalDataFinding.objects.filter(pk=finding.pk).update(value_hash="")
+    assert services.item_scan(item=item) == [finding]
+    finding.refresh_from_db()
+    assert finding.status == PersonalDataFinding.Status.OPEN and len(finding.value_hash) == 64
