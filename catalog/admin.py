@@ -108,6 +108,26 @@ class StaffAdmin(OrganisationScopedAdmin):
 # --- the catalog tree ------------------------------------------------------------------
 
 
+class ResponsibleBodyChoices:
+    """Admin mixin: 公开主体 choices are the bodies a catalog row may name (see responsible_body_candidates)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "responsible_body" and formfield is not None:
+            formfield.queryset = _responsible_bodies(request, formfield.queryset)
+        return formfield
+
+
+def _responsible_bodies(request, queryset):
+    """A township's obligations may name county bodies (县级事项) besides its own offices."""
+    if request.user.is_superuser:
+        return queryset
+    staff = access.staff_of(request.user)
+    if staff is None:
+        return queryset.none()
+    return responsible_body_candidates(staff.organisation)
+
+
 class ObligationInlineFormSet(BaseInlineFormSet):
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -136,7 +156,7 @@ class ObligationInlineFormSet(BaseInlineFormSet):
                 )
 
 
-class ObligationInline(OrganisationScopedInline):
+class ObligationInline(ResponsibleBodyChoices, OrganisationScopedInline):
     model = Obligation
     form = ObligationForm
     formset = ObligationInlineFormSet
@@ -156,22 +176,6 @@ class ObligationInline(OrganisationScopedInline):
     ]
     show_change_link = True
     ordering = ["order", "code"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "responsible_body" and formfield is not None:
-            formfield.queryset = _responsible_bodies(request, formfield.queryset)
-        return formfield
-
-
-def _responsible_bodies(request, queryset):
-    """A township's obligations may name county bodies (县级事项) besides its own offices."""
-    if request.user.is_superuser:
-        return queryset
-    staff = access.staff_of(request.user)
-    if staff is None:
-        return queryset.none()
-    return responsible_body_candidates(staff.organisation)
 
 
 def _tree_ordered(queryset):
@@ -389,7 +393,7 @@ class CategoryAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(OrganisationScopedAdmin):
+class ObligationAdmin(ResponsibleBodyChoices, OrganisationScopedAdmin):
     form = ObligationForm
     list_display = ["code", "first_level", "second_level", "category", "organisation", "time_limit_kind", "is_active"]
     list_filter = [OwnCategoryFilter, "mode", "level", "time_limit_kind", "is_active"]
@@ -403,12 +407,6 @@ class ObligationAdmin(OrganisationScopedAdmin):
         (_("公开主体、渠道和方式"), {"fields": ["responsible_body", "channels", "audience", "mode", "level"]}),
         (_("来源"), {"fields": ["source"]}),
     ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "responsible_body" and formfield is not None:
-            formfield.queryset = _responsible_bodies(request, formfield.queryset)
-        return formfield
 
 
 @admin.register(UncoveredArea)

@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
 from catalog import access
+from catalog.admin import OwnCategoryFilter
 from catalog.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
-from catalog.models import Category, Channel, Organisation, Role
+from catalog.models import Channel, Organisation, Role
 from disclosure import queries, services
 from disclosure.forms import AttachmentForm, AttachmentFormSet
 from disclosure.models import (
@@ -52,21 +53,6 @@ STATE_FIELDS = [
     "created_by",
 ]
 PANEL_LIMIT = 50
-
-
-class ScopedCategoryFilter(admin.SimpleListFilter):
-    title = _("目录分类")
-    parameter_name = "category"
-
-    def lookups(self, request, model_admin):
-        categories = Category.objects.filter(organisation__in=access.visible_organisations(request.user))
-        return [
-            (c.pk, f"{c.organisation.short_name} · {c.name}")
-            for c in categories.select_related("organisation").order_by("organisation__order", "order", "code")
-        ]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(category_id=self.value()) if self.value() else queryset
 
 
 class ScopedOrganisationFilter(admin.SimpleListFilter):
@@ -157,7 +143,7 @@ class ItemAdmin(OrganisationScopedAdmin):
     list_filter = [
         "status",
         TimelinessFilter,
-        ScopedCategoryFilter,
+        OwnCategoryFilter,
         ScopedOrganisationFilter,
         "validity",
         "is_emergency",

@@ -18,12 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.conf import settings
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from catalog.models import Category, Channel, ColumnKind, Obligation, Organisation
+from catalog.models import Category, Channel, ColumnKind, Obligation, Organisation, freshness_limits
 from disclosure.models import Item, ItemChannel, PersonalDataFinding
 from reports.months import Month
 
@@ -517,10 +516,6 @@ register_section(Section("timeliness", "公开时效", _compute_timeliness, _tim
 # --- 三、公开完整性 -----------------------------------------------------------------
 
 
-def _freshness_limits() -> dict[str, int]:
-    return {ColumnKind.NEWS: settings.FRESHNESS_NEWS_DAYS, ColumnKind.NOTICE: settings.FRESHNESS_NOTICE_DAYS}
-
-
 def _compute_completeness(context: MonthContext) -> dict[int, dict]:
     month = context.month
     Frequency = Obligation.Frequency
@@ -557,7 +552,7 @@ def _compute_completeness(context: MonthContext) -> dict[int, dict]:
             }
         )
 
-    limits = _freshness_limits()
+    limits = freshness_limits()
     kind_labels = dict(ColumnKind.choices)
     has_children = {row["parent_id"] for row in context.categories if row["parent_id"]}
     idle, empty = defaultdict(list), defaultdict(list)

@@ -1,5 +1,13 @@
 from catalog.models.calendar import CalendarDay, HolidayCalendarYear
-from catalog.models.catalog import Category, Channel, ColumnKind, Obligation, StandardArea, UncoveredArea
+from catalog.models.catalog import (
+    Category,
+    Channel,
+    ColumnKind,
+    Obligation,
+    StandardArea,
+    UncoveredArea,
+    freshness_limits,
+)
 from catalog.models.guide import GUIDE_CONTENT_FIELDS, GuideVersion
 from catalog.models.organisations import Organisation, Role, Staff
 
@@ -17,4 +25,5 @@ __all__ = [
     "Staff",
     "StandardArea",
     "UncoveredArea",
+    "freshness_limits",
 ]

@@ -14,6 +14,11 @@ class ColumnKind(models.TextChoices):
     STATIC = "static", _("相对固定类（不考核更新频率）")
 
 
+def freshness_limits() -> dict[str, int]:
+    """Days each kind of column may stay idle (settings FRESHNESS_*_DAYS); static columns are not assessed."""
+    return {ColumnKind.NEWS: settings.FRESHNESS_NEWS_DAYS, ColumnKind.NOTICE: settings.FRESHNESS_NOTICE_DAYS}
+
+
 class Channel(models.TextChoices):
     """公开渠道和载体: the fixed list a catalog entry and an item's publication use."""
 
@@ -108,10 +113,7 @@ class Category(models.Model):
     @property
     def freshness_days(self) -> int | None:
         """Days a column may go without a new item before the inspection fails it; None if not assessed."""
-        return {
-            ColumnKind.NEWS: settings.FRESHNESS_NEWS_DAYS,
-            ColumnKind.NOTICE: settings.FRESHNESS_NOTICE_DAYS,
-        }.get(self.column_kind)
+        return freshness_limits().get(self.column_kind)
 
     def clean(self):
         if self.parent_id is None:
