@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+PORT ?= 8000
+
+.PHONY: run test lint install clean system-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +16,22 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-run: $(STAMP)
+# PDFs embed a Chinese font (Noto CJK) through WeasyPrint, which needs Pango; both come from
+# Debian's packages, installed here when missing (as root), otherwise named.
+system-deps:
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q . || ! ldconfig -p | grep -q libpangoft2; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 \
+	    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }; \
+	  else echo "PDFs need a Chinese font and Pango: sudo apt-get install -y fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0"; fi; \
+	fi
+
+# The task worker (django-tasks, database queue) runs beside the web server and stops with it.
+run: $(STAMP) system-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@trap 'kill 0' INT TERM EXIT; $(PY) manage.py db_worker --interval 1 & \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # axe-core (accessibility rules) is injected into pages by the browser tests.
 AXE := node_modules/axe-core/axe.min.js
@@ -31,7 +45,7 @@ $(AXE):
 	  echo "npm not found: axe-core accessibility checks will be skipped (apt-get install -y npm)"; \
 	fi
 
-test: $(STAMP) $(AXE)
+test: $(STAMP) $(AXE) system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

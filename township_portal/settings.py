@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
     # Project apps; imports go one way: reports -> portal -> disclosure -> search -> catalog -> audit.
     "audit",
     "catalog",
@@ -104,6 +106,11 @@ CACHES = {
     if env_str("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# One queue for the whole project: work that must leave the request (large imports, slow
+# text extraction, rebuilds) is a django-tasks task stored in the database; `manage.py
+# db_worker` runs it (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -14,6 +14,10 @@ Build a document from blocks:
     build_pdf([Heading("2024年3月报表"), Table(["乡镇", "条目"], rows)], title="月报")
 
 or lay out a notice for the bulletin board with ``notice_pdf``.
+
+Letters and other documents laid out as HTML go through ``html_pdf`` (WeasyPrint), which
+embeds a subset of the system's Noto CJK font, so they render in any viewer and the text
+stays copyable. Templates extend ``pdf/base.html``.
 """
 
 import datetime
@@ -36,6 +40,15 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 FONT = "STSong-Light-UTF16"
+
+
+def html_pdf(html: str) -> bytes:
+    """A PDF of an HTML document (A4), with its Chinese font embedded as a subset."""
+    # WeasyPrint loads Pango and fontconfig; import it on first use, not at start-up.
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=None)
+    return document.write_pdf()
 
 
 class _SongFont(UnicodeCIDFont):
