@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from catalog.access import staff_of
@@ -23,6 +24,7 @@ from reports.forms import DecisionForm, MonthForm, NarrativeForm
 from reports.models import MonthlyReport, ReportFile, ReportVersion
 from reports.months import Month
 from reports.queries import board_rows, live_document, monthly_trend, township_months, version_document
+from township_portal.lib.panels import panels_for
 
 logger = logging.getLogger(__name__)
 
@@ -308,6 +310,7 @@ def board(request):
             "chart": trend_svg(trend_rows, months),
             "trend_months": months,
             "trend_rows": trend_rows,
+            "panels": panels_for("county_board", request.user, timezone.localdate()),
         },
     )
 

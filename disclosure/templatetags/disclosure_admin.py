@@ -2,10 +2,12 @@
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog import access
 from catalog.models import Organisation
 from disclosure import queries
+from township_portal.lib.panels import panels_for
 
 register = template.Library()
 
@@ -14,7 +16,11 @@ register = template.Library()
 def staff_home(context):
     """My drafts, waiting for my review, due soon, overdue, open findings (a fixed number of queries)."""
     request = context["request"]
-    return {"home": queries.staff_home(request.user), "reports_url": _reports_url(request.user)}
+    return {
+        "home": queries.staff_home(request.user),
+        "reports_url": _reports_url(request.user),
+        "panels": panels_for("staff_home", request.user, timezone.localdate()),
+    }
 
 
 def _reports_url(user) -> str:

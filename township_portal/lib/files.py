@@ -24,7 +24,7 @@ hold the name a later, committed file needs.
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
@@ -49,10 +49,8 @@ def atomic_with_files(using: str | None = None):
             yield
     except BaseException:
         for storage, name in stack.pop():
-            try:
+            with suppress(OSError):  # storage_check finds it later
                 storage.delete(name)
-            except OSError:
-                pass  # storage_check finds it later
         raise
     else:
         saved = stack.pop()
@@ -80,9 +78,7 @@ def delete_on_commit(*, storage: Storage, name: str) -> None:
     """Delete a stored file once the current transaction commits (now, outside one)."""
 
     def _delete():
-        try:
+        with suppress(OSError):  # storage_check finds it later
             storage.delete(name)
-        except OSError:
-            pass  # storage_check finds it later
 
     transaction.on_commit(_delete)
