@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,6 +15,12 @@ class Command(BaseCommand):
         catalog_demo.load_organisations(stdout=self.stdout)
         catalog_demo.load_catalog(stdout=self.stdout)
         disclosure_demo.load_items(stdout=self.stdout)
+        # Apps above the portal (applications, mailbox, ...) add their demo data through an
+        # AppConfig method, so this command never imports them.
+        for config in apps.get_app_configs():
+            loader = getattr(config, "load_demo", None)
+            if callable(loader):
+                loader(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据已加载。"))
         self.stdout.write("")
         self.stdout.write("  门户网站:  http://127.0.0.1:8000/")
