@@ -34,6 +34,7 @@ from disclosure.models import (
     ReviewStep,
 )
 from disclosure.models.revisions import CONTENT_FIELDS
+from township_portal.lib.files import atomic_with_files
 
 # What the item form edits: the owning organisation (fixed once created), the content a revision records
 # and the publication time; `item_create` takes exactly these.
@@ -307,7 +308,10 @@ class ItemAdmin(OrganisationScopedAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            # Outermost, around the admin's own transaction: files uploaded by the attachment
+            # inline are removed if anything later in the save fails (township_portal.lib.files).
+            with atomic_with_files():
+                return super().changeform_view(request, object_id, form_url, extra_context)
         except (ValidationError, PermissionDenied) as exc:
             if request.method != "POST":
                 raise

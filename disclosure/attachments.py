@@ -41,11 +41,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from audit.services import audit_record
 from disclosure.models import Attachment
+from township_portal.lib.files import atomic_with_files, save_field_file
 
 # Extracted text is kept for search and the scan; a bigger text is cut here.
 MAX_TEXT_CHARS = 5_000_000
@@ -218,7 +218,8 @@ def attachment_store(*, item, checked: CheckedFile, by, order: int = 0, audit: b
 
     No rules about the item are checked here: staff attach files through
     `disclosure.services.attachment_add` (drafts only, by an editor); the import uses this
-    for the items it creates as published. The file is removed again if the row cannot be written.
+    for the items it creates as published. The file follows the transaction
+    (`township_portal.lib.files`): removed again if the row cannot be written.
     """
     attachment = Attachment(
         item=item,
@@ -229,23 +230,18 @@ def attachment_store(*, item, checked: CheckedFile, by, order: int = 0, audit: b
         text=checked.text,
         order=order,
     )
-    try:
-        with transaction.atomic():
-            attachment.file.save(generated_name(checked), checked.data, save=False)
-            attachment.save()
-            if audit:
-                audit_record(
-                    actor=by,
-                    action="attachment.add",
-                    obj=attachment,
-                    organisation=item.organisation,
-                    after=attachment_snapshot(attachment),
-                    note=f"公开信息“{item}”",
-                )
-    except BaseException:
-        if attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
-        raise
+    with atomic_with_files():
+        save_field_file(instance=attachment, field="file", filename=generated_name(checked), content=checked.data)
+        attachment.save()
+        if audit:
+            audit_record(
+                actor=by,
+                action="attachment.add",
+                obj=attachment,
+                organisation=item.organisation,
+                after=attachment_snapshot(attachment),
+                note=f"公开信息“{item}”",
+            )
     return attachment
 
 

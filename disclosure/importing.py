@@ -9,7 +9,9 @@ Everything is checked before anything is written: categories, publishing bodies,
 dates, index numbers (unique in the file and in the database), each attachment by its
 content. Any error means nothing is imported; each error names its row and column.
 Attachment files are written only after all rows passed, inside the one transaction,
-and removed again if it fails.
+and removed again if it fails (`township_portal.lib.files`); the checked files wait in a
+staging folder that is removed in every outcome (one left by a killed process is removed
+by `storage_check --repair`). The search entries are written in the same transaction.
 """
 
 import csv
@@ -17,14 +19,12 @@ import io
 import os
 import re
 import string
-import tempfile
 import unicodedata
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from functools import partial
 from html import escape
 from pathlib import Path, PurePosixPath
 
@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -51,6 +51,7 @@ from disclosure.html import sanitize_body
 from disclosure.models import Attachment, IndexCounter, Item, ItemChannel, ItemRevision
 from disclosure.services import index_number_allocate, item_create, item_scan
 from search.indexing import index_item
+from township_portal.lib.files import atomic_with_files, staging_folder
 
 # Column names as township spreadsheets write them; the first is the canonical one.
 COLUMNS = {
@@ -151,13 +152,13 @@ def import_items(*, organisation, spreadsheet, attachments_dir_or_zip=None, by, 
     Guarantees: if any row or file is wrong the result lists every error by row and column
     and nothing is written (no item, no file); otherwise every row becomes a published item
     with its website channel, its attachments (checked by content, images without EXIF), an
-    audit event, and a search-index update after commit.
+    audit event, and its search entry, all in one transaction.
     """
     if not importable_organisations(by).filter(pk=organisation.pk).exists():
         raise PermissionDenied("只有本机构的机构管理员可以批量导入已发布的信息。")
     progress = progress or (lambda stage, done, total: None)
     result = ImportResult()
-    with tempfile.TemporaryDirectory(prefix="import-") as staging:
+    with staging_folder("import") as staging:
         rows = _read_spreadsheet(spreadsheet, result)
         if result.errors:
             return result
@@ -165,7 +166,7 @@ def import_items(*, organisation, spreadsheet, attachments_dir_or_zip=None, by, 
         if result.errors:
             return result
         try:
-            planned = _check_rows(organisation, rows, source, Path(staging), result, progress)
+            planned = _check_rows(organisation, rows, source, staging, result, progress)
         finally:
             if source is not None:
                 source.close()
@@ -708,16 +709,17 @@ def _stage(source: _AttachmentSource, path: str, staging: Path, number: int) -> 
 
 
 def _write(organisation, planned: list[_Planned], by, result: ImportResult, progress, spreadsheet_name: str):
-    stored: list[Attachment] = []  # their files are removed if the transaction fails
     plan = None
     try:
-        with transaction.atomic():
+        # Files and search entries are written in the one transaction: a failure or a kill
+        # leaves no item without its entry, and atomic_with_files removes the files of a rollback.
+        with atomic_with_files():
             # Numbers the old site gave come first, so the allocator never hands them out again.
             for plan in planned:
                 if plan.fields["index_number"]:
                     _advance_index_counter(organisation, plan.fields["index_number"])
             for done, plan in enumerate(planned, 1):
-                item = _write_item(organisation, plan, by, stored)
+                item = _write_item(organisation, plan, by)
                 audit_record(
                     actor=by,
                     action="item.import",
@@ -738,12 +740,11 @@ def _write(organisation, planned: list[_Planned], by, result: ImportResult, prog
                         f"第 {plan.row} 行“{item.title}”发现 {len(findings)} 处个人信息或敏感词，"
                         "已列入待处理，请尽快核查。"
                     )
-                transaction.on_commit(partial(index_item, item))
+                index_item(item)
                 result.items.append(item)
                 result.attachment_count += len(plan.attachments)
                 progress("导入", done, len(planned))
     except (IntegrityError, ValidationError) as error:
-        _remove_files(stored)
         result.items.clear()
         result.attachment_count = 0
         if isinstance(error, ValidationError):
@@ -752,12 +753,11 @@ def _write(organisation, planned: list[_Planned], by, result: ImportResult, prog
             message = "写入时索引号与其他信息冲突（可能有人同时在发布信息），已全部撤销，请重新导入。"
         result.errors.append(ImportIssue(message, row=plan.row if plan is not None else None))
     except BaseException:
-        _remove_files(stored)
         result.items.clear()
         raise
 
 
-def _write_item(organisation, plan: _Planned, by, stored: list[Attachment]) -> Item:
+def _write_item(organisation, plan: _Planned, by) -> Item:
     fields = plan.fields
     item = item_create(
         by=by,
@@ -788,14 +788,8 @@ def _write_item(organisation, plan: _Planned, by, stored: list[Attachment]) -> I
         with staged.path.open("rb") as data:
             checked = replace(staged.checked, data=File(data, name=staged.checked.original_name))
             attachment = attachment_store(item=item, checked=checked, by=by, order=order, audit=False)
-        stored.append(attachment)
         plan.attachments_stored.append(attachment)
     return item
-
-
-def _remove_files(attachments) -> None:
-    for attachment in attachments:
-        attachment.file.storage.delete(attachment.file.name)
 
 
 def _advance_index_counter(organisation, index_number: str) -> None:

@@ -12,6 +12,7 @@ from catalog.access import can_view
 from disclosure.forms import ItemImportForm
 from disclosure.importing import import_items
 from disclosure.models import Attachment, Item
+from township_portal.lib.files import file_unavailable
 
 
 def attachment_download(request, pk):
@@ -34,8 +35,8 @@ def attachment_download(request, pk):
     if response is None:
         try:
             stream = attachment.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
+        except OSError:  # the row is there, its file is not (a restore without MEDIA_ROOT)
+            return file_unavailable(request, name=attachment.file.name)
         response = FileResponse(stream, content_type=attachment.content_type)
     response.headers["Content-Disposition"] = _content_disposition(attachment)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -3,9 +3,9 @@
 import datetime
 import hashlib
 import json
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,6 +18,7 @@ from reports.figures import compute_figures
 from reports.models import MonthlyReport, ReportDecision, ReportFile, ReportVersion
 from reports.months import Month
 from reports.queries import version_document
+from township_portal.lib.files import atomic_with_files, save_field_file
 
 
 class ReportError(ValidationError):
@@ -60,7 +61,7 @@ def report_save_narrative(
     return report
 
 
-@transaction.atomic
+@atomic_with_files()
 def report_submit(
     *, organisation: Organisation, month: Month, by, at: datetime.datetime | None = None
 ) -> ReportVersion:
@@ -68,7 +69,8 @@ def report_submit(
 
     The figures are computed from the records now and stored with the narrative as
     they are; the XLSX, CSV, PDF and JSON files are generated once and kept with
-    their SHA-256. Nothing done to items afterwards changes this version. Refused
+    their SHA-256 (under fresh storage names, removed again if the submission
+    fails). Nothing done to items afterwards changes this version. Refused
     before the month has ended, while a submission awaits the county office, after
     acceptance, without the narrative's work section, and from anyone but the
     township's organisation administrator or approver.
@@ -105,14 +107,17 @@ def report_submit(
     for file_format, render in RENDERERS.items():
         data = render(document)
         checksums[file_format] = hashlib.sha256(data).hexdigest()
-        ReportFile.objects.create(
+        stored = ReportFile(
             version=version,
             format=file_format,
-            file=ContentFile(data, name=f"{organisation.slug}-{month}-v{number}.{file_format}"),
             download_name=f"{document.file_stem}.{file_format}",
             size=len(data),
             sha256=checksums[file_format],
         )
+        # A fresh storage name every time: a file left by a killed submission can never take the
+        # name a later one needs. The name people see is `download_name` (Content-Disposition).
+        save_field_file(instance=stored, field="file", filename=f"{uuid.uuid4().hex}.{file_format}", content=data)
+        stored.save()
     report.status = MonthlyReport.Status.SUBMITTED
     report.save(update_fields=["status", "updated_at"])
     audit_record(

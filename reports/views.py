@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from reports.forms import DecisionForm, MonthForm, NarrativeForm
 from reports.models import MonthlyReport, ReportFile, ReportVersion
 from reports.months import Month
 from reports.queries import board_rows, live_document, monthly_trend, township_months, version_document
+from township_portal.lib.files import file_unavailable
 from township_portal.lib.panels import panels_for
 
 logger = logging.getLogger(__name__)
@@ -250,11 +251,13 @@ def version_download(request, slug: str, month: Month, number: int, file_format:
         version__number=number,
         format=file_format,
     )
-    with stored.file.open("rb") as handle:
-        data = handle.read()
+    try:
+        with stored.file.open("rb") as handle:
+            data = handle.read()
+    except OSError:  # the row is there, its file is not (a restore without MEDIA_ROOT)
+        return file_unavailable(request, name=stored.file.name)
     if hashlib.sha256(data).hexdigest() != stored.sha256:
-        logger.error("Report file %s failed its SHA-256 check", stored.file.name)
-        return HttpResponseServerError("文件校验失败（SHA-256 不一致），请联系系统管理员。", content_type="text/plain")
+        return file_unavailable(request, name=stored.file.name, problem="damaged (SHA-256 mismatch)")
     return _attachment(
         data,
         file_format=file_format,

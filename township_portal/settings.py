@@ -199,3 +199,8 @@ PORTAL_SITEMAP_LIMIT = env_int("PORTAL_SITEMAP_LIMIT", 10000, minimum=10)
 # --- Reports (issue 6) ---------------------------------------------------------
 # Townships submit the month by this day of the following month.
 REPORT_DEADLINE_DAY = env_int("REPORT_DEADLINE_DAY", 5, minimum=1)
+
+# --- Files, search index, audit and operations (issue 13) ----------------------
+# Scratch folders of imports (removed in every outcome; `storage_check --repair` removes
+# those a killed process left). Default: the system temp folder's township-portal/.
+FILE_STAGING_ROOT = env_str("FILE_STAGING_ROOT")

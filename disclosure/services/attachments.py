@@ -5,7 +5,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
 
 from audit.services import audit_record
 from disclosure.attachments import (
@@ -22,6 +21,7 @@ from disclosure.models import (
 from disclosure.services.findings import _scan
 from disclosure.services.permissions import _require_editor
 from disclosure.services.revisions import _content_of, _locked, _now, _revision_add
+from township_portal.lib.files import atomic_with_files, delete_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def attachment_add(*, item: Item, uploaded_file: File, by, order: int = 0, at: d
     return attachment_add_checked(item=item, checked=attachment_check(uploaded_file), by=by, order=order, at=at)
 
 
-@transaction.atomic
+@atomic_with_files()
 def attachment_add_checked(
     *, item: Item, checked: CheckedFile, by, order: int = 0, at: datetime | None = None
 ) -> Attachment:
@@ -74,16 +74,12 @@ def attachment_add_checked(
     _require_editor(by, item)
     _require_attachments_editable(item, "添加附件")
     attachment = attachment_store(item=item, checked=checked, by=by, order=order)
-    try:
-        _attachments_changed(item, by=by, when=_now(at))
-        _scan(item)
-    except BaseException:
-        attachment.file.storage.delete(attachment.file.name)
-        raise
+    _attachments_changed(item, by=by, when=_now(at))
+    _scan(item)
     return attachment
 
 
-@transaction.atomic
+@atomic_with_files()
 def attachment_remove(*, attachment: Attachment, by, reason: str = "", at: datetime | None = None) -> None:
     """Remove a file from an item that was never published (to replace a wrong or unmasked file).
 
@@ -122,5 +118,5 @@ def attachment_remove(*, attachment: Attachment, by, reason: str = "", at: datet
     _attachments_changed(item, by=by, when=when)
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()  # the findings keep their record, without the file (SET_NULL)
-    transaction.on_commit(lambda: storage.delete(name), robust=True)
+    delete_on_commit(storage=storage, name=name)
     _scan(item)

@@ -5,7 +5,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -20,6 +19,7 @@ from disclosure.models import (
 )
 from disclosure.services.permissions import _require_editor
 from disclosure.services.revisions import _locked
+from township_portal.lib.files import atomic_with_files, save_field_file
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ MANUAL_CHANNELS = {
 }
 
 
-@transaction.atomic
+@atomic_with_files()
 def channel_record(
     *,
     item: Item,
@@ -94,26 +94,21 @@ def channel_record(
     if errors:
         raise ValidationError(errors)
     record = ItemChannel(item=item, channel=channel, posted_on=posted_on, place=place, link=link, recorded_by=by)
-    try:
-        if checked is not None:
-            # The re-encoded picture (no GPS position or camera), under a name that says nothing.
-            record.photo.save(generated_name(checked), checked.data, save=False)
-        record.save()
-        audit_record(
-            actor=by,
-            action="channel.record",
-            obj=item,
-            organisation=item.organisation,
-            after={
-                "channel": channel,
-                "posted_on": posted_on.isoformat(),
-                "place": place,
-                "link": link,
-                "photo": record.photo.name or None,
-            },
-        )
-    except BaseException:
-        if record.photo.name:
-            record.photo.storage.delete(record.photo.name)
-        raise
+    if checked is not None:
+        # The re-encoded picture (no GPS position or camera), under a name that says nothing.
+        save_field_file(instance=record, field="photo", filename=generated_name(checked), content=checked.data)
+    record.save()
+    audit_record(
+        actor=by,
+        action="channel.record",
+        obj=item,
+        organisation=item.organisation,
+        after={
+            "channel": channel,
+            "posted_on": posted_on.isoformat(),
+            "place": place,
+            "link": link,
+            "photo": record.photo.name or None,
+        },
+    )
     return record

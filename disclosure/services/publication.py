@@ -22,7 +22,7 @@ from disclosure.services.revisions import (
     _apply_content,
     _changed,
     _content_of,
-    _index_later,
+    _index_now,
     _late_workdays,
     _locked,
     _now,
@@ -76,7 +76,7 @@ def _publish(item: Item, *, by, when: datetime) -> Item:
         },
         note="定时发布" if by is None else "",
     )
-    _index_later(item)
+    _index_now(item)
     return item
 
 
@@ -94,7 +94,7 @@ def _apply_change(item: Item, *, by, when: datetime) -> None:
     audit_record(
         actor=by, action="item.publish_change", obj=item, organisation=item.organisation, before=old, after=new
     )
-    _index_later(item)
+    _index_now(item)
 
 
 @transaction.atomic
@@ -103,8 +103,8 @@ def item_publish(*, item: Item, by, at: datetime | None = None) -> Item:
 
     Guarantees: only an approved item is published; it gets its index number in the same
     transaction (see `index_number_allocate`), its publish date, its lateness in working
-    days against `due_on`, and the website channel; the search index is updated after
-    commit. `by` is None only for the scheduler (`publish_scheduled`).
+    days against `due_on`, and the website channel; the search index is updated in the
+    same transaction. `by` is None only for the scheduler (`publish_scheduled`).
     """
     now = timezone.now()
     when = at or now
@@ -216,7 +216,7 @@ def item_withdraw(*, item: Item, by, reason: str, at: datetime | None = None) ->
 
     Guarantees: only an approver or the organisation administrator does it; the reason is
     required; the item keeps its index number and is never deleted; a pending change is
-    dropped; the search index is updated after commit.
+    dropped; the search index is updated in the same transaction.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -246,7 +246,7 @@ def item_withdraw(*, item: Item, by, reason: str, at: datetime | None = None) ->
         after={"status": Item.Status.WITHDRAWN, "withdrawn_at": when.isoformat()},
         note=reason,
     )
-    _index_later(item)
+    _index_now(item)
     return item
 
 
@@ -256,7 +256,7 @@ def item_repeal(*, item: Item, by, repealed_on: date, replaced_by: Item | None =
 
     Guarantees: only an approver or the organisation administrator does it; the replacement
     is another published item of the same organisation; the item stays public with its
-    validity shown; the search index is updated after commit.
+    validity shown; the search index is updated in the same transaction.
     """
     item = _locked(item)
     _require_role(by, item, {Role.APPROVER, Role.ORG_ADMIN}, "废止或修订已发布的信息")
@@ -289,5 +289,5 @@ def item_repeal(*, item: Item, by, repealed_on: date, replaced_by: Item | None =
             "replaced_by": replaced_by.index_number if replaced_by else None,
         },
     )
-    _index_later(item)
+    _index_now(item)
     return item

@@ -4,7 +4,6 @@ import logging
 from copy import copy
 from datetime import date, datetime
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -126,9 +125,14 @@ def _late_workdays(due_on: date | None, published_on: date) -> int | None:
     return max(workdays, 1)
 
 
-def _index_later(item: Item) -> None:
-    pk = item.pk
-    transaction.on_commit(lambda: index_item(Item.objects.select_related("organisation", "category").get(pk=pk)))
+def _index_now(item: Item) -> None:
+    """Bring the item's search entry (and its category listing) in step, in the caller's transaction.
+
+    Called last in every service that publishes, changes, repeals or withdraws, so the entry
+    reads the final state; a kill or a failure before the commit leaves item and entry as
+    they were, together.
+    """
+    index_item(item)
 
 
 def _normalised(field: str, value):

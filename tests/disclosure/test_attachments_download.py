@@ -149,8 +149,11 @@ def test_an_unknown_attachment_is_404(client, db):
     assert client.get(reverse("disclosure:attachment", args=[987654])).status_code == 404
 
 
-def test_a_stored_file_gone_from_disk_is_404_not_500(client, shuangxi, category, author):
+def test_a_stored_file_gone_from_disk_is_a_chinese_503_not_500(client, shuangxi, category, author):
     attachment = attach(make_item(shuangxi, category, author), author)
     attachment.file.storage.delete(attachment.file.name)
 
-    assert client.get(url(attachment)).status_code == 404
+    response = client.get(url(attachment))
+
+    assert response.status_code == 503
+    assert "文件暂时无法下载" in response.content.decode()

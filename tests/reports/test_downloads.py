@@ -133,8 +133,8 @@ def test_a_tampered_file_is_refused(client, county_office, version):
     login(client, county_office)
     url = reverse("reports:download", kwargs={"slug": "shuangxi", "month": MARCH, "number": 1, "file_format": "csv"})
     response = client.get(url)
-    assert response.status_code == 500
-    assert "校验失败" in response.content.decode()
+    assert response.status_code == 503
+    assert "未通过完整性校验" in response.content.decode()
 
 
 def test_county_workbook_has_a_totals_sheet_and_a_sheet_per_township(
