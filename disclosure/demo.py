@@ -23,15 +23,15 @@ import docx
 import openpyxl
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from catalog.calendar import CalendarMissingError, work_calendar
 from catalog.models import Category, Organisation
 from disclosure import services
-from disclosure.models import Attachment, Item
+from disclosure.models import Item
 from disclosure.services import attachment_add
+from township_portal.lib.files import atomic_with_files
 from township_portal.lib.pdf import Heading, Paragraph, Table, build_pdf, chinese_date
 
 DAYS = 365
@@ -319,7 +319,6 @@ class _Demo:
         self.files_rng = random.Random(2024)  # apart, so adding files never reshuffles the items
         self.count = 0
         self.with_files = 0
-        self.stored: list[str] = []  # file names written, removed again if the demo fails half-way
 
     def workday_after(self, day: date, n: int) -> date:
         try:
@@ -351,10 +350,7 @@ class _Demo:
         )
         self.with_files += bool(files)
         for order, (name, data) in enumerate(files, start=1):
-            attachment = attachment_add(
-                item=item, uploaded_file=ContentFile(data, name=name), by=self.author, order=order
-            )
-            self.stored.append(attachment.file.name)
+            attachment_add(item=item, uploaded_file=ContentFile(data, name=name), by=self.author, order=order)
         return item
 
     def files_for(self, code: str, title: str, day: date, number: str, nth: int) -> list[tuple[str, bytes]]:
@@ -406,14 +402,8 @@ def load_items(*, stdout=None, today: date | None = None) -> int:
             stdout.write("双溪乡演示信息已存在，跳过。")
         return 0
     demo = _Demo(township, today)
-    try:
-        with transaction.atomic():
-            _load(demo, marker)
-    except BaseException:
-        storage = Attachment._meta.get_field("file").storage
-        for name in demo.stored:
-            storage.delete(name)
-        raise
+    with atomic_with_files():  # a failure half-way removes the files written so far
+        _load(demo, marker)
     if stdout is not None:
         stdout.write(f"双溪乡演示信息已加载：{demo.count} 条，其中 {demo.with_files} 条带附件。")
     return demo.count
@@ -471,11 +461,9 @@ def _load(demo: _Demo, marker: str) -> None:
             photo = (
                 ContentFile(_board_photo_jpeg(demo.files_rng), name="公示栏.jpg") if counters[code] % 4 == 2 else None
             )
-            record = services.channel_record(
+            services.channel_record(
                 item=item, channel="bulletin_board", posted_on=posted_on, by=demo.author, place=place, photo=photo
             )
-            if record.photo:
-                demo.stored.append(record.photo.name)
         elif code == "0201":
             services.channel_record(item=item, channel="paper", posted_on=posted_on, by=demo.author)
         published.append(item)
