@@ -32,6 +32,7 @@ from search.queries import capped_count, entry_for_identifier, last_changed, pub
 from township_portal.lib.pdf import html_to_text, notice_pdf
 from township_portal.lib.qr import qr_svg
 from township_portal.lib.search import parse_query
+from township_portal.lib.search_groups import search_groups
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -275,6 +276,7 @@ def search(request):
         last_page=last_page,
         pages=range(max(1, number - 4), min(last_page, number + 4) + 1),
         results_start=(number - 1) * size + 1,
+        extra_groups=search_groups(query, organisation_id=frame.organisation.pk if frame else None),
     )
     return render(request, "portal/search.html", context)
 

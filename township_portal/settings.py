@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "disclosure",
     "portal",
     "reports",
+    "mailbox",
 ]
 
 MIDDLEWARE = [
@@ -204,3 +205,15 @@ REPORT_DEADLINE_DAY = env_int("REPORT_DEADLINE_DAY", 5, minimum=1)
 # Scratch folders of imports (removed in every outcome; `storage_check --repair` removes
 # those a killed process left). Default: the system temp folder's township-portal/.
 FILE_STAGING_ROOT = env_str("FILE_STAGING_ROOT")
+
+# --- Mailbox (issue 11) --------------------------------------------------------
+# Working days a township has to answer a message (counted from the day after receipt);
+# the county sets it for all its townships.
+MAILBOX_REPLY_WORKDAYS = env_int("MAILBOX_REPLY_WORKDAYS", 10, minimum=1)
+MAILBOX_MAX_CHARS = env_int("MAILBOX_MAX_CHARS", 2000, minimum=200)
+# Words refused on the 公众留言 page in addition to SENSITIVE_WORDS; comma-separated.
+MAILBOX_SENSITIVE_WORDS = env_list("MAILBOX_SENSITIVE_WORDS", [])
+# Per client address per hour, per phone number per day, status lookups per address per 15 minutes.
+MAILBOX_LIMIT_PER_ADDRESS = env_int("MAILBOX_LIMIT_PER_ADDRESS", 5, minimum=1)
+MAILBOX_LIMIT_PER_PHONE = env_int("MAILBOX_LIMIT_PER_PHONE", 3, minimum=1)
+MAILBOX_LIMIT_LOOKUPS = env_int("MAILBOX_LIMIT_LOOKUPS", 10, minimum=1)

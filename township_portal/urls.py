@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("catalog.urls")),
     path("", include("disclosure.urls")),
+    path("", include("mailbox.urls")),
     path("", include("portal.urls")),
 ]
 

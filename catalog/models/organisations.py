@@ -30,6 +30,7 @@ RESERVED_SLUGS = frozenset(
         "api",
         "accounts",
         "attachments",
+        "mailbox",
     }
 )
 
