@@ -15,7 +15,7 @@ from django.utils import timezone
 from catalog.models import Organisation
 from mailbox import services
 from mailbox.models import Message
-from mailbox.services.deadlines import reply_due
+from mailbox.services.deadlines import reply_due, warning_from
 
 DATA = Path(__file__).with_name("demo_messages.json")
 ORDER = ["received", "assigned", "drafted", "approved", "answered", "published"]
@@ -43,8 +43,13 @@ def load_messages(*, stdout=None) -> None:
         )
         received_on = today - timezone.timedelta(days=row["days_ago"])
         received_at = timezone.now() - timezone.timedelta(days=row["days_ago"])
+        due_on = reply_due(received_on)
         Message.objects.filter(pk=message.pk).update(
-            channel=row["channel"], received_on=received_on, received_at=received_at, due_on=reply_due(received_on)
+            channel=row["channel"],
+            received_on=received_on,
+            received_at=received_at,
+            due_on=due_on,
+            warn_on=warning_from(due_on),
         )
         message.refresh_from_db()
         state = row["state"]

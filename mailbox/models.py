@@ -69,6 +69,9 @@ class Message(models.Model):
     received_at = models.DateTimeField(_("收到时间"))
     received_on = models.DateField(_("收到日期"))
     due_on = models.DateField(_("答复期限"))
+    # The first day the staff home flags it: two working days before the limit (stored, so the
+    # staff home needs no calendar to know).
+    warn_on = models.DateField(_("提醒日期"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
@@ -167,6 +170,7 @@ class Message(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "status", "received_on"], name="mailbox_org_status_received"),
+            models.Index(fields=["organisation", "status", "warn_on"], name="mailbox_org_status_warn"),
             models.Index(fields=["office", "status"], name="mailbox_office_status"),
             models.Index(fields=["organisation", "received_at"], name="mailbox_org_received_at"),
             models.Index(fields=["organisation", "answered_on"], name="mailbox_org_answered_on"),

@@ -34,12 +34,27 @@ def reply_due(received_on: date, *, calendar: WorkCalendar | None = None) -> dat
         return _weekdays_after(received_on, days)
 
 
-def warning_line(today: date, *, calendar: WorkCalendar | None = None) -> date:
-    """Open messages due on or before this day are flagged: due within two working days, or overdue."""
+def _workday(calendar: WorkCalendar | None, day: date) -> bool:
     try:
-        return (calendar or work_calendar()).add_workdays(today, WARNING_WORKDAYS)
+        return calendar.is_workday(day) if calendar is not None else day.weekday() < 5
     except CalendarMissingError:
-        return _weekdays_after(today, WARNING_WORKDAYS)
+        return day.weekday() < 5
+
+
+def warning_from(due_on: date, *, calendar: WorkCalendar | None = None) -> date:
+    """The first day with at most WARNING_WORKDAYS working days left until `due_on` (counting as add_workdays does)."""
+    if calendar is None:
+        try:
+            calendar = work_calendar()
+        except CalendarMissingError:
+            calendar = None
+    day, left = due_on, 0
+    while True:
+        # Working days in (day - 1, due_on] are those in (day, due_on] plus `day` itself.
+        before = left + _workday(calendar, day)
+        if before > WARNING_WORKDAYS:
+            return day
+        day, left = day - timedelta(days=1), before
 
 
 def three_months_before(day: date) -> date:

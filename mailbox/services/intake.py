@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from catalog.models import Organisation
 from mailbox.models import Message
-from mailbox.services.deadlines import reply_due
+from mailbox.services.deadlines import reply_due, warning_from
 from mailbox.services.permissions import can_handle, require
 from mailbox.validators import check_message_fields, normalise_phone
 
@@ -41,6 +41,7 @@ def _create(*, fields: dict, organisation: Organisation, received_at: datetime) 
     """Insert with the next free number; a concurrent insert taking it is retried with the next one."""
     code = new_access_code()
     received_on = timezone.localdate(received_at)
+    due_on = reply_due(received_on)
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -50,7 +51,8 @@ def _create(*, fields: dict, organisation: Organisation, received_at: datetime) 
                     access_code_hash=make_password(normalise_code(code)),
                     received_at=received_at,
                     received_on=received_on,
-                    due_on=reply_due(received_on),
+                    due_on=due_on,
+                    warn_on=warning_from(due_on),
                     **fields,
                 )
             return message, code

@@ -85,6 +85,7 @@ def received_days_ago(message: Message, days: int) -> Message:
         received_on=day,
         received_at=timezone.now() - datetime.timedelta(days=days),
         due_on=day + datetime.timedelta(days=14),
+        warn_on=day + datetime.timedelta(days=12),
     )
     message.refresh_from_db()
     return message

@@ -9,7 +9,7 @@ from django.utils import timezone
 from catalog.calendar import work_calendar
 from mailbox.models import Message
 from mailbox.panels import county_board_panels, staff_home_panels
-from mailbox.services.deadlines import alarm_line, reply_due, three_months_before, warning_line
+from mailbox.services.deadlines import alarm_line, reply_due, three_months_before, warning_from
 from tests.mailbox.conftest import login, received_days_ago
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +40,22 @@ def test_a_year_without_a_holiday_notice_still_gets_a_weekday_deadline():
     assert reply_due(D(2030, 3, 1)) == D(2030, 3, 15)
 
 
-def test_the_warning_starts_two_working_days_before_the_limit():
-    # Tuesday 29 Sept 2026: the next two working days are 30 Sept and 8 Oct.
-    assert warning_line(D(2026, 9, 29)) == D(2026, 10, 8)
-    assert work_calendar().workdays_between(D(2026, 9, 29), warning_line(D(2026, 9, 29))) == 2
+@pytest.mark.parametrize(
+    ("due", "warned_from"),
+    [
+        # Wednesday 16 Dec 2026: Monday 14th has two working days left (15th, 16th).
+        (D(2026, 12, 16), D(2026, 12, 14)),
+        # Monday 14 Dec: the Thursday before (Fri 11th, Mon 14th); the weekend does not count.
+        (D(2026, 12, 14), D(2026, 12, 10)),
+        # Thursday 8 Oct 2026 after 国庆 (1-7 Oct off): 30 Sept and 8 Oct are the last two working days.
+        (D(2026, 10, 8), D(2026, 9, 29)),
+    ],
+)
+def test_the_warning_starts_two_working_days_before_the_limit(due, warned_from):
+    assert warning_from(due) == warned_from
+    calendar = work_calendar()
+    assert calendar.workdays_between(warned_from, due) == 2
+    assert calendar.workdays_between(warned_from - datetime.timedelta(days=1), due) == 3
 
 
 def test_three_months_is_calendar_months():
@@ -55,11 +67,12 @@ def test_three_months_is_calendar_months():
 def test_a_message_stored_on_receipt_has_its_limit(submit, shuangxi):
     message, _ = submit(shuangxi)
     assert message.due_on == reply_due(timezone.localdate())
+    assert message.warn_on == warning_from(message.due_on)
     assert work_calendar().workdays_between(message.received_on, message.due_on) == 10
 
 
 def _set(message, *, received, due):
-    Message.objects.filter(pk=message.pk).update(received_on=received, due_on=due)
+    Message.objects.filter(pk=message.pk).update(received_on=received, due_on=due, warn_on=warning_from(due))
 
 
 def test_the_staff_home_lists_messages_due_soon_and_overdue_and_raises_the_alarm(submit, shuangxi, author):
@@ -113,7 +126,7 @@ def test_the_panels_cost_a_fixed_number_of_queries(
     for n in range(12):
         message, _ = submit(shuangxi, token=f"panel-{n}-" + "x" * 20)
         received_days_ago(message, 100 + n)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(1):
         staff_home_panels(user=author, today=timezone.localdate())
     with django_assert_max_num_queries(4):
         county_board_panels(user=county_office, today=timezone.localdate())

@@ -104,6 +104,7 @@ def _published_many(shuangxi, reviewer, count, start=0):
             received_at="2026-11-01T09:00:00+08:00",
             received_on="2026-11-01",
             due_on="2026-11-15",
+            warn_on="2026-11-13",
             status="answered",
             answered_on="2026-11-10",
             public_subject=f"公开留言{n:03d}",

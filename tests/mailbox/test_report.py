@@ -43,6 +43,7 @@ def message(organisation, received, due, *, answered=None, published=None, close
         received_at=at(received),
         received_on=received,
         due_on=due,
+        warn_on=due,
         status="closed" if closed else "answered" if answered else "assigned",
         answered_on=answered,
         closed_at=at(closed) if closed else None,
