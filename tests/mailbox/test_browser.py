@@ -81,3 +81,35 @@ def test_resident_writes_staff_answer_and_the_answer_is_read_and_published(
     assert "王**" in article and "乡便民服务中心缴费" in article
     for secret in ("王小明", "13807971234"):
         assert secret not in page.content()
+
+
+def test_mailbox_pages_work_in_large_text_at_320px_without_serious_accessibility_violations(page, answered, reviewer):
+    from mailbox import services
+    from tests.portal.test_browser_resident import _axe_violations
+
+    services.message_publish(message=answered, by=reviewer)
+    urls = [
+        "/shuangxi/mailbox/",
+        "/shuangxi/mailbox/sent/",
+        "/mailbox/status/",
+        "/shuangxi/mailbox/public/",
+        reverse("mailbox:public_detail", args=["shuangxi", answered.number]),
+    ]
+    page.goto("/display/?large_text=1&next=/")
+    page.set_viewport_size({"width": 320, "height": 640})
+    found = {}
+    for url in urls:
+        page.goto(url)
+        assert "large-text" in page.locator("html").get_attribute("class"), url
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, url
+        if violations := _axe_violations(page):
+            found[url] = violations
+    # The form with every error shown, as a resident who pressed submit too early sees it.
+    page.goto("/shuangxi/mailbox/")
+    page.click(".mailbox-form button[type=submit]")
+    page.wait_for_selector("#form-errors")
+    assert "请填写主题" in page.inner_text("#form-errors")
+    if violations := _axe_violations(page):
+        found["form with errors"] = violations
+    assert not found, found
