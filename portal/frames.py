@@ -19,7 +19,8 @@ from django.http import Http404
 
 from catalog.models import Category, Organisation
 from portal.context_processors import DISPLAY_COOKIES
-from search.models import Freshness, SearchEntry
+from search.models import SearchEntry
+from search.queries import subtree_freshness
 
 DISCLOSING_KINDS = [Organisation.Kind.COUNTY, Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT]
 ORGANISATION_FIELDS = ("slug", "name", "short_name", "address", "phone", "fax", "email", "office_hours")
@@ -39,7 +40,9 @@ def site_version() -> str:
 
 
 def _with_changed_at(queryset):
-    latest = Freshness.objects.filter(pk=OuterRef("pk")).values("changed_at")[:1]
+    # Indexing moves only the item's own organisation; a page shows its subtree (the
+    # organisation tree is three levels deep), so it reads the newest change below it.
+    latest = subtree_freshness(OuterRef("pk")).order_by("-changed_at").values("changed_at")[:1]
     return queryset.annotate(changed_at=Subquery(latest))
 
 

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from portal import views
+from portal import sitemaps, views
 from portal.feeds import CategoryFeed, TownshipFeed
 from portal.sitemaps import SITEMAPS
 
@@ -17,7 +17,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap_section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap_section"),
     path("", views.county_home, name="county_home"),
     path("<slug:slug>/", views.township_home, name="township_home"),
     path("<slug:slug>/feed/", TownshipFeed(), name="township_feed"),

@@ -28,7 +28,7 @@ from portal.forms import BulletinPostingForm, SearchForm
 from portal.paging import keyset_page, neighbours
 from portal.presenters import column_rows, item_metadata, search_results, years_between
 from search.models import SearchEntry
-from search.queries import capped_count, entry_for_identifier, last_changed, published_between, search_entries
+from search.queries import capped_count, entry_for_identifier, last_changed, published_between, ranked_search
 from township_portal.lib.pdf import html_to_text, notice_pdf
 from township_portal.lib.qr import qr_svg
 from township_portal.lib.search import parse_query
@@ -257,21 +257,21 @@ def search(request):
     if entry is not None:
         return redirect("portal:item", entry.organisation.slug, entry.pk)
     code = form.value("category")
-    entries = search_entries(
+    size = settings.PORTAL_PAGE_SIZE
+    found = ranked_search(
         query,
+        number=form.value("page") or 1,
+        size=size,
+        cap=settings.PORTAL_SEARCH_MAX_RESULTS,
         organisation_id=frame.organisation.pk if frame else None,
         category_ids=frame.subtree_ids(frame.by_code[code]) if frame and code else None,
         year=form.value("year"),
     )
-    size, cap = settings.PORTAL_PAGE_SIZE, settings.PORTAL_SEARCH_MAX_RESULTS
-    total, capped = capped_count(entries, cap)
-    last_page = max(1, -(-total // size))
-    number = min(form.value("page") or 1, last_page)
-    rows = list(entries.select_related("organisation", "category")[(number - 1) * size : number * size])
+    number, last_page = found.number, found.last_page
     context.update(
-        total=total,
-        capped=capped,
-        results=search_results(rows, query),
+        total=found.total,
+        capped=found.capped,
+        results=search_results(found.rows, query),
         number=number,
         last_page=last_page,
         pages=range(max(1, number - 4), min(last_page, number + 4) + 1),

@@ -4,7 +4,8 @@ Both take values as query parameters only; no text a resident typed is ever put 
 """
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField
+from django.db.models.expressions import Expression, RawSQL
 
 from search.models import SearchChunk
 from township_portal.lib import search as textsearch
@@ -12,21 +13,32 @@ from township_portal.lib import search as textsearch
 
 def store_chunks(entry_id: int, chunks: list[list[str | None]]) -> None:
     """Write an entry's chunks (its old ones must already be gone)."""
-    if not chunks:
+    store_chunks_bulk([(entry_id, chunks)])
+
+
+def store_chunks_bulk(documents: list[tuple[int, list[list[str | None]]]]) -> None:
+    """Write the chunks of several entries in a few multi-row statements (old ones already gone)."""
+    rows = [(entry_id, number, tokens) for entry_id, chunks in documents for number, tokens in enumerate(chunks)]
+    if not rows:
         return
     if connection.vendor == "postgresql":
-        rows = [(entry_id, number, textsearch.tsvector_literal(tokens)) for number, tokens in enumerate(chunks)]
         with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO search_searchchunk (entry_id, number, document) VALUES (%s, %s, %s::tsvector)", rows
-            )
+            for start in range(0, len(rows), 1000):
+                part = rows[start : start + 1000]
+                values = ", ".join(["(%s, %s, %s::tsvector)"] * len(part))
+                params = [
+                    value
+                    for entry_id, number, tokens in part
+                    for value in (entry_id, number, textsearch.tsvector_literal(tokens))
+                ]
+                cursor.execute(f"INSERT INTO search_searchchunk (entry_id, number, document) VALUES {values}", params)
         return
     created = SearchChunk.objects.bulk_create(
-        [SearchChunk(entry_id=entry_id, number=number) for number in range(len(chunks))]
+        [SearchChunk(entry_id=entry_id, number=number) for entry_id, number, _ in rows], batch_size=300
     )
-    rows = [(chunk.pk, textsearch.fts5_document(tokens)) for chunk, tokens in zip(created, chunks, strict=True)]
+    fts = [(chunk.pk, textsearch.fts5_document(tokens)) for chunk, (_, _, tokens) in zip(created, rows, strict=True)]
     with connection.cursor() as cursor:
-        cursor.executemany("INSERT INTO search_chunk_fts (rowid, tokens) VALUES (%s, %s)", rows)
+        cursor.executemany("INSERT INTO search_chunk_fts (rowid, tokens) VALUES (%s, %s)", fts)
 
 
 def entries_containing(term: str) -> RawSQL:
@@ -40,3 +52,79 @@ def entries_containing(term: str) -> RawSQL:
         " WHERE search_chunk_fts MATCH %s",
         [textsearch.fts5_phrase(term)],
     )
+
+
+def some_entries_sql(term: str, limit: int) -> tuple[str, list]:
+    """A scalar subquery: the entry ids of at most ``limit`` chunks containing the term, as one value.
+
+    It reads the index only until ``limit`` matches are found, so it costs the same for
+    the commonest word as for a rare one; fewer than ``limit`` ids means these are all.
+    PostgreSQL gives an array, SQLite a comma-separated text (``parse_ids`` reads both).
+    """
+    if connection.vendor == "postgresql":
+        return "ARRAY(SELECT search_chunk_entries_limited(%s::tsquery, %s))", [
+            textsearch.tsquery_phrase(term),
+            limit,
+        ]
+    return (
+        "(SELECT group_concat(entry_id) FROM search_searchchunk WHERE id IN"
+        " (SELECT rowid FROM search_chunk_fts WHERE search_chunk_fts MATCH %s LIMIT %s))",
+        [textsearch.fts5_phrase(term), limit],
+    )
+
+
+def parse_ids(value) -> list[int]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [int(part) for part in value.split(",") if part]
+    return list(value)
+
+
+def among(ids: list[int]) -> RawSQL | list[int]:
+    """The right-hand side of ``pk__in`` for a list of ids (one array parameter on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return list(ids)
+
+
+class EntryContains(Expression):
+    """True when the entry (an expression giving its id) contains the term: checked row by row.
+
+    A listing walked newest first with this condition stops after a page of hits, where
+    ``pk IN entries_containing(term)`` reads every hit before the first row comes out.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, entry, term: str):
+        super().__init__(output_field=BooleanField())
+        self.entry = entry
+        self.term = term
+
+    def get_source_expressions(self):
+        return [self.entry]
+
+    def set_source_expressions(self, exprs):
+        (self.entry,) = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.entry = self.entry.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        entry_sql, entry_params = compiler.compile(self.entry)
+        if connection.vendor == "postgresql":
+            return f"search_entry_matches({entry_sql}, %s::tsquery)", [
+                *entry_params,
+                textsearch.tsquery_phrase(self.term),
+            ]
+        # The MATCH subquery is not correlated: SQLite runs it once and probes its result.
+        return (
+            "EXISTS (SELECT 1 FROM search_searchchunk AS term_chunk"
+            f" WHERE term_chunk.entry_id = {entry_sql} AND term_chunk.id IN"
+            " (SELECT rowid FROM search_chunk_fts WHERE search_chunk_fts MATCH %s))",
+            [*entry_params, textsearch.fts5_phrase(self.term)],
+        )

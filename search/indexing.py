@@ -3,18 +3,34 @@
 `index_item` is the one hook the publishing services call whenever an item is
 published, changed, repealed or withdrawn. It receives the item object and never
 imports the disclosure app, so the dependency runs disclosure -> search.
+`index_items` does the same for a batch in a handful of statements (rebuilds, imports).
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Organisation
-from search.backends import store_chunks
+from search.backends import store_chunks_bulk
 from search.models import Freshness, SearchChunk, SearchEntry
 from township_portal.lib import search as textsearch
 from township_portal.lib.pdf import html_to_text
 
 PUBLISHED = "published"
+ENTRY_FIELDS = [
+    "organisation_id",
+    "category_id",
+    "publisher_id",
+    "title",
+    "title_folded",
+    "index_number",
+    "index_key",
+    "document_number",
+    "document_key",
+    "published_at",
+    "validity",
+    "has_document_number",
+    "has_attachments",
+    "indexed_at",
+]
 
 
 def searchable_fields(item, attachment_texts: list[str]) -> list[str]:
@@ -37,53 +53,86 @@ def index_item(item) -> None:
 
     The item is read again under a row lock, so the stored state wins over the object
     passed in, and two calls for one item (a publish and a quick change) run one after
-    the other. Also moves the public-content timestamp of the organisations whose pages
-    show the item forward, which changes their ETags (the portal's only cache validator).
+    the other. Also moves the public-content timestamp of the item's organisation (and
+    of the one it left, if it moved) forward, which changes the ETags of its pages and
+    of the pages above it (``search.queries.last_changed`` reads the subtree).
     """
     with transaction.atomic():
         current = type(item)._default_manager.select_for_update().filter(pk=item.pk).first()
         previous_org = SearchEntry.objects.filter(pk=item.pk).values_list("organisation_id", flat=True).first()
-        SearchChunk.objects.filter(entry_id=item.pk).delete()
-        if current is not None and current.status == PUBLISHED:
-            _store_entry(current)
-        else:
-            SearchEntry.objects.filter(pk=item.pk).delete()
         organisations = {previous_org, current.organisation_id if current else None} - {None}
+        _write(type(item), [current] if current is not None else [], gone=[item.pk])
         touch_organisations(organisations)
 
 
-def _store_entry(item) -> None:
-    attachments = list(item.attachments.all())
-    SearchEntry.objects.update_or_create(
-        item_id=item.pk,
-        defaults={
-            "organisation_id": item.organisation_id,
-            "category_id": item.category_id,
-            "publisher_id": item.publisher_id,
-            "title": item.title,
-            "title_folded": textsearch.fold(item.title),
-            "index_number": item.index_number or "",
-            "index_key": textsearch.identifier_key(item.index_number or ""),
-            "document_number": item.document_number,
-            "document_key": textsearch.identifier_key(item.document_number),
-            "published_at": item.published_at,
-            "validity": item.validity,
-            "has_document_number": bool(item.document_number.strip()),
-            "has_attachments": bool(attachments),
-        },
+def index_items(model, ids: list[int]) -> set[int]:
+    """(Re)index the items with these ids in one transaction; returns the organisations touched.
+
+    A batch costs about six statements whatever its size. The organisations' content
+    timestamps are not moved (a rebuild changes nothing residents see); callers that
+    change content call ``touch_organisations`` with the result once.
+    """
+    with transaction.atomic():
+        items = list(model._default_manager.select_for_update().filter(pk__in=ids).order_by("pk"))
+        previous = set(SearchEntry.objects.filter(pk__in=ids).values_list("organisation_id", flat=True))
+        _write(model, items, gone=ids)
+    return previous | {item.organisation_id for item in items}
+
+
+def _write(model, items: list, *, gone: list[int]) -> None:
+    """Replace the entries and chunks of ``gone`` by those of the published ``items``."""
+    published = [item for item in items if item.status == PUBLISHED]
+    SearchChunk.objects.filter(entry_id__in=gone).delete()
+    keep = {item.pk for item in published}
+    SearchEntry.objects.filter(pk__in=[pk for pk in gone if pk not in keep]).delete()
+    if not published:
+        return
+    attachments: dict[int, list] = {}
+    attachment_model = model._meta.get_field("attachments").related_model
+    for attachment in attachment_model._default_manager.filter(item_id__in=keep).only(
+        "item_id", "original_name", "text"
+    ):
+        attachments.setdefault(attachment.item_id, []).append(attachment)
+    now = timezone.now()
+    entries, documents = [], []
+    for item in published:
+        files = attachments.get(item.pk, [])
+        entries.append(_entry(item, has_attachments=bool(files), now=now))
+        texts = [text for attachment in files for text in (attachment.original_name, attachment.text)]
+        documents.append((item.pk, textsearch.document_chunks(searchable_fields(item, texts))))
+    SearchEntry.objects.bulk_create(
+        entries, update_conflicts=True, update_fields=ENTRY_FIELDS, unique_fields=["item"], batch_size=2000
     )
-    texts = [text for attachment in attachments for text in (attachment.original_name, attachment.text)]
-    store_chunks(item.pk, textsearch.document_chunks(searchable_fields(item, texts)))
+    store_chunks_bulk(documents)
+
+
+def _entry(item, *, has_attachments: bool, now) -> SearchEntry:
+    return SearchEntry(
+        item_id=item.pk,
+        organisation_id=item.organisation_id,
+        category_id=item.category_id,
+        publisher_id=item.publisher_id,
+        title=item.title,
+        title_folded=textsearch.fold(item.title),
+        index_number=item.index_number or "",
+        index_key=textsearch.identifier_key(item.index_number or ""),
+        document_number=item.document_number,
+        document_key=textsearch.identifier_key(item.document_number),
+        published_at=item.published_at,
+        validity=item.validity,
+        has_document_number=bool(item.document_number.strip()),
+        has_attachments=has_attachments,
+        indexed_at=now,
+    )
 
 
 def touch_organisations(organisation_ids: set[int]) -> None:
-    """Mark the organisations, and those above them (the tree is three levels deep), as changed now."""
-    ids = set(organisation_ids)
-    for parent, grandparent in Organisation.objects.filter(pk__in=ids).values_list("parent_id", "parent__parent_id"):
-        ids |= {parent, grandparent} - {None}
+    """Mark the organisations as changed now (pages above them read their subtree's newest change)."""
+    if not organisation_ids:
+        return
     now = timezone.now()
     Freshness.objects.bulk_create(
-        [Freshness(organisation_id=pk, changed_at=now) for pk in sorted(ids)],
+        [Freshness(organisation_id=pk, changed_at=now) for pk in sorted(organisation_ids)],
         update_conflicts=True,
         update_fields=["changed_at"],
         unique_fields=["organisation"],

@@ -63,3 +63,21 @@ def test_a_large_sitemap_is_split_into_pages(client, settings, shuangxi, poverty
     assert len(item_pages) == 3
     counted = sum(len(_sitemap_urls(client, url.replace("http://testserver", ""))) for url in item_pages)
     assert counted == 25
+
+
+def test_sitemap_item_pages_are_id_ranges_with_lastmod_in_constant_queries(
+    client, settings, shuangxi, poverty, django_assert_max_num_queries
+):
+    settings.PORTAL_SITEMAP_LIMIT = 10
+    items = [factories.published_item(shuangxi, poverty, title=f"公告{n}") for n in range(12)]
+    with django_assert_max_num_queries(5):
+        index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    with django_assert_max_num_queries(3):
+        response = client.get("/sitemap-items.xml", {"p": 2})
+    tree = ElementTree.fromstring(response.content)
+    urls = [url.find(f"{SITEMAP}loc").text for url in tree.iter(f"{SITEMAP}url")]
+    assert urls == [f"http://testserver/shuangxi/items/{item.pk}/" for item in items[10:]]
+    assert all(url.find(f"{SITEMAP}lastmod").text for url in tree.iter(f"{SITEMAP}url"))
+    for page in ("3", "0", "x"):
+        assert client.get("/sitemap-items.xml", {"p": page}).status_code == 404

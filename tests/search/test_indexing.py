@@ -1,11 +1,12 @@
 import io
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from disclosure.models import Attachment, Item
 from search.models import Freshness, SearchChunk, SearchEntry
-from search.queries import search_entries
+from search.queries import last_changed, search_entries
 from tests.search import factories
 from township_portal.lib.search import parse_query
 
@@ -64,12 +65,22 @@ def test_withdrawing_an_item_removes_it_and_all_its_tokens(shuangxi):
 def test_indexing_moves_the_content_timestamp_of_the_township_and_the_county(county, shuangxi, yingqian):
     column = factories.category(shuangxi)
     item = factories.published_item(shuangxi, column)
-    first = {row.pk: row.changed_at for row in Freshness.objects.all()}
-    assert set(first) == {shuangxi.pk, county.pk}
+    first = {org.pk: last_changed(org.pk) for org in (county, shuangxi)}
+    assert all(first.values()) and last_changed(yingqian.pk) is None
     factories.index_item(item)
-    second = {row.pk: row.changed_at for row in Freshness.objects.all()}
-    assert all(second[pk] > first[pk] for pk in first)
-    assert not Freshness.objects.filter(pk=yingqian.pk).exists()
+    assert all(last_changed(pk) > first[pk] for pk in first)
+    assert last_changed(yingqian.pk) is None
+    # Only the township's own row is written: the county's is read from below it.
+    assert set(Freshness.objects.values_list("pk", flat=True)) == {shuangxi.pk}
+
+
+def test_indexing_an_item_takes_a_handful_of_statements(shuangxi, django_assert_max_num_queries):
+    column = factories.category(shuangxi)
+    item = factories.published_item(shuangxi, column, body="<p>" + "内容" * 9000 + "</p>", index=False)
+    # Eight statements and the savepoint around them (17 before the bulk writes).
+    with django_assert_max_num_queries(10):
+        factories.index_item(item)
+    assert SearchChunk.objects.filter(entry_id=item.pk).count() > 1
 
 
 def test_rebuilding_the_index_restores_missing_entries_and_drops_stale_ones(shuangxi):
@@ -82,3 +93,39 @@ def test_rebuilding_the_index_restores_missing_entries_and_drops_stale_ones(shua
     call_command("search_rebuild", stdout=io.StringIO())
     assert set(SearchEntry.objects.values_list("pk", flat=True)) == {kept.pk}
     assert _found("索引丢失") == {kept.pk}
+
+
+def test_the_check_reports_drift_and_a_rebuild_clears_it(shuangxi):
+    column = factories.category(shuangxi)
+    missing = factories.published_item(shuangxi, column, title="漏掉的公示", index=False)
+    gone = factories.published_item(shuangxi, column, title="撤回的公示")
+    factories.published_item(shuangxi, column, title="正常的公示")
+    Item.objects.filter(pk=gone.pk).update(
+        status=Item.Status.WITHDRAWN, withdrawn_at=gone.published_at, withdrawal_reason="测试"
+    )
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("search_rebuild", "--check", stdout=out)
+    assert exit_status.value.code == 1
+    report = out.getvalue()
+    assert f"已发布但不在索引中：1 条（例如 {missing.pk}）" in report
+    assert f"在索引中但未公开：1 条（例如 {gone.pk}）" in report
+    out = io.StringIO()
+    call_command("search_rebuild", "--batch", "2", stdout=out)
+    assert "3/3" in out.getvalue() and "每秒" in out.getvalue()
+    out = io.StringIO()
+    call_command("search_rebuild", "--check", stdout=out)
+    assert "已发布但不在索引中：0 条" in out.getvalue() and "在索引中但未公开：0 条" in out.getvalue()
+
+
+def test_a_resumed_rebuild_skips_what_the_interrupted_one_finished(shuangxi):
+    column = factories.category(shuangxi)
+    done = factories.published_item(shuangxi, column, title="已经重建的公示")
+    todo = factories.published_item(shuangxi, column, title="还没重建的公示", index=False)
+    since = SearchEntry.objects.get(pk=done.pk).indexed_at
+    out = io.StringIO()
+    call_command("search_rebuild", "--since", since.isoformat(), stdout=out)
+    assert "共 1 条待索引" in out.getvalue()
+    assert _found("还没重建") == {todo.pk} and SearchEntry.objects.get(pk=done.pk).indexed_at == since
+    with pytest.raises(CommandError):
+        call_command("search_rebuild", "--since", "昨天", stdout=io.StringIO())

@@ -26,8 +26,10 @@ chunk.
 """
 
 import html
+import operator
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 50
@@ -63,9 +65,22 @@ def _fold_char(char: str) -> str:
     return folded
 
 
+class _FoldTable(dict):
+    """``str.translate`` table folding each character on first sight (code point -> folded text)."""
+
+    def __missing__(self, point: int) -> str:
+        folded = _fold_char(chr(point))
+        if len(self) < 50_000:
+            self[point] = folded
+        return folded
+
+
+_fold_table = _FoldTable()
+
+
 def fold(text: str) -> str:
     """The searchable form of a text: NFKC per character, case-folded, whitespace runs as one space."""
-    return _WHITESPACE.sub(" ", "".join(_fold_char(char) for char in text or ""))
+    return _WHITESPACE.sub(" ", (text or "").translate(_fold_table))
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -91,9 +106,20 @@ def _encode_char(char: str) -> str:
     return f"{point:04x}" if point < 0x10000 else f"x{point:06x}"
 
 
+class _CodeTable(dict):
+    def __missing__(self, char: str) -> str:
+        code = _encode_char(char)
+        if len(self) < 50_000:
+            self[char] = code
+        return code
+
+
+_codes = _CodeTable()
+
+
 def pair_token(pair: str) -> str:
     """The ASCII token stored for two adjacent folded characters."""
-    return _encode_char(pair[0]) + _encode_char(pair[1])
+    return _codes[pair[0]] + _codes[pair[1]]
 
 
 def _is_searchable_pair(pair: str) -> bool:
@@ -113,6 +139,12 @@ def split_chunks(text: str) -> list[str]:
     """Cut a folded document into overlapping chunks (see the module docstring)."""
     if len(text) <= 1:
         return [text] if text else []
+    if len(text) <= MAX_CHUNK_CHARS and (
+        len(text) <= MAX_PAIR_REPEATS + 1
+        or max(Counter(map(operator.add, text, text[1:])).values()) <= MAX_PAIR_REPEATS
+    ):
+        # The common case, counted in C: no pair repeats often enough to end the chunk.
+        return [text]
     chunks = []
     start = 0
     while True:
@@ -136,9 +168,16 @@ def split_chunks(text: str) -> list[str]:
 
 def chunk_tokens(chunk: str) -> list[str | None]:
     """The pair token at each position of a chunk (position i = characters i and i+1), None where nothing may match."""
-    return [
-        pair_token(chunk[i : i + 2]) if _is_searchable_pair(chunk[i : i + 2]) else None for i in range(len(chunk) - 1)
-    ]
+    codes = [_codes[char] for char in chunk]
+    tokens: list[str | None] = list(map(operator.add, codes, codes[1:]))
+    if FIELD_SEPARATOR in chunk:
+        for position, char in enumerate(chunk):
+            if char == FIELD_SEPARATOR:
+                if position > 0:
+                    tokens[position - 1] = None
+                if position < len(tokens):
+                    tokens[position] = None
+    return tokens
 
 
 def fts5_document(tokens: list[str | None]) -> str:
