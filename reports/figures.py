@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, F, Max, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from catalog.models import Category, Channel, ColumnKind, Obligation, Organisation, freshness_limits
@@ -130,13 +130,27 @@ class MonthContext:
     @cached_property
     def categories(self) -> list[dict]:
         """Every category of the organisations with its counts and its last item before the month's end."""
-        own = Q(items__organisation=F("organisation"))
+
+        # Correlated subqueries, each an index range of one category's items
+        # (category, status, published_at): the year's items for the counts, the newest
+        # standing item for the date. A join grouped over every item ever published read
+        # the whole history of the townships (13 s for a county month at 1,000,000 items).
+        def own(*, since):
+            return Item.objects.filter(
+                self.standing(since=since), category_id=OuterRef("pk"), organisation_id=OuterRef("organisation_id")
+            )
+
+        def counted(since):
+            rows = own(since=since).order_by().values("category_id").annotate(n=Count("id")).values("n")
+            return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+        newest = own(since=None).order_by("-published_at").values("published_at")[:1]
         return list(
             Category.objects.filter(organisation_id__in=self.ids)
             .annotate(
-                n_month=Count("items", filter=own & self.standing("items__", since=self.month.start)),
-                n_ytd=Count("items", filter=own & self.standing("items__", since=self.ytd)),
-                last_published_at=Max("items__published_at", filter=own & self.standing("items__", since=None)),
+                n_month=counted(self.month.start),
+                n_ytd=counted(self.ytd),
+                last_published_at=Subquery(newest),
             )
             .order_by("organisation_id", "order", "code", "id")
             .values(
@@ -298,12 +312,9 @@ def _compute_published(context: MonthContext) -> dict[int, dict]:
     distinct = {
         row["item__organisation_id"]: row for row in postings.values("item__organisation_id").annotate(**counts)
     }
-    on_several = (
-        ItemChannel.objects.filter(item__organisation_id__in=context.ids, posted_on__lte=context.month.last_day)
-        .values("item")
-        .annotate(n=Count("channel", distinct=True))
-        .filter(n__gte=2)
-    )
+    # Only this year's standing items can count, so only their channel rows are grouped
+    # (grouping every channel row ever recorded was 8.6 of the county month's 13 s at 1M).
+    on_several = postings.values("item").annotate(n=Count("channel", distinct=True)).filter(n__gte=2)
     multi = {
         row["organisation_id"]: row
         for row in items.filter(pk__in=on_several.values("item"))

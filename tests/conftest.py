@@ -24,6 +24,16 @@ PASSWORD = "persona-password-1"
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached pages and rate-limit counters of one test never leak into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing_and_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"

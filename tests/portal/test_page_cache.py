@@ -1,0 +1,95 @@
+"""Anonymous public pages come from the shared cache until something they show changes.
+
+A page served from the cache costs only its validators' queries; a page built again
+costs more. Publishing, changing or withdrawing an item in 双溪乡 rebuilds 双溪乡's pages,
+the county home and the search, and leaves 营前镇's pages in the cache.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.portal.conftest import at
+from tests.search import factories
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+@pytest.fixture
+def site(shuangxi, yingqian, poverty, relief_items):
+    column = factories.category(yingqian, code="07", name="社会救助")
+    other = factories.published_item(yingqian, column, title="营前镇低保公示", published_at=at(2017, 5, 1))
+    ours = relief_items[0]
+    return {
+        "county": "/",
+        "ours_home": "/shuangxi/",
+        "ours_column": "/shuangxi/category/07/",
+        "ours_item": f"/shuangxi/items/{ours.pk}/",
+        "ours_print": f"/shuangxi/items/{ours.pk}/print/",
+        "search": "/search/?q=低保",
+        "other_home": "/yingqian/",
+        "other_column": "/yingqian/category/07/",
+        "other_item": f"/yingqian/items/{other.pk}/",
+    }
+
+
+def _warm(client, site) -> dict[str, tuple[bytes, int]]:
+    """Each page built once, then its cost when served from the cache."""
+    built = {}
+    for name, url in site.items():
+        first, cost_built = _get(client, url)
+        again, cost_cached = _get(client, url)
+        assert first.status_code == again.status_code == 200, url
+        assert again.content == first.content and cost_cached < cost_built, (url, cost_cached, cost_built)
+        built[name] = cost_cached
+    return built
+
+
+def _rebuilt(client, site, cached_costs) -> set[str]:
+    return {name for name, url in site.items() if _get(client, url)[1] > cached_costs[name]}
+
+
+AFFECTED = {"county", "ours_home", "ours_column", "ours_item", "ours_print", "search"}
+
+
+def test_publishing_rebuilds_exactly_the_pages_that_show_the_township(client, shuangxi, poverty, site):
+    costs = _warm(client, site)
+    factories.published_item(shuangxi, poverty, title="双溪乡低保新公告", published_at=at(2018, 3, 1))
+    assert _rebuilt(client, site, costs) == AFFECTED
+    assert "双溪乡低保新公告" in client.get("/shuangxi/").content.decode()
+    assert "新公告" in client.get("/search/?q=低保").content.decode()  # highlighted: 双溪乡<mark>低保</mark>新公告
+    assert _rebuilt(client, site, costs) == set()  # and they are cached again
+
+
+def test_a_change_shows_at_once_and_leaves_the_other_township_cached(client, relief_items, site):
+    costs = _warm(client, site)
+    item = relief_items[0]
+    item.title = "更正后的低保公示标题"
+    item.save()
+    factories.index_item(item)
+    assert _rebuilt(client, site, costs) == AFFECTED
+    assert "更正后的低保公示标题" in client.get(site["ours_item"]).content.decode()
+
+
+def test_a_withdrawal_answers_410_at_once_and_leaves_the_other_township_cached(client, relief_items, site):
+    costs = _warm(client, site)
+    factories.withdraw(relief_items[0])
+    assert client.get(site["ours_item"]).status_code == 410
+    rebuilt = {name for name, url in site.items() if name != "ours_item" and name != "ours_print"}
+    assert _rebuilt(client, {name: site[name] for name in rebuilt}, costs) == AFFECTED - {"ours_item", "ours_print"}
+    assert relief_items[0].title not in client.get("/shuangxi/").content.decode()
+
+
+def test_signed_in_staff_and_visitors_with_a_session_never_get_the_shared_copy(client, author, site):
+    costs = _warm(client, site)
+    client.force_login(author)
+    for _ in range(2):
+        response, cost = _get(client, site["other_home"])
+        assert response.status_code == 200 and cost > costs["other_home"] + 1  # built, plus the session
+    client.logout()
+    client.cookies.load({"sessionid": "anything"})
+    assert _get(client, site["other_home"])[1] > costs["other_home"]
