@@ -50,7 +50,7 @@ from disclosure.attachments import (
 from disclosure.html import sanitize_body
 from disclosure.models import Attachment, IndexCounter, Item, ItemChannel, ItemRevision
 from disclosure.services import index_number_allocate, item_create, item_scan
-from search.indexing import index_item
+from search.indexing import index_items, touch_organisations
 from township_portal.lib.files import atomic_with_files, staging_folder
 
 # Column names as township spreadsheets write them; the first is the canonical one.
@@ -740,10 +740,16 @@ def _write(organisation, planned: list[_Planned], by, result: ImportResult, prog
                         f"第 {plan.row} 行“{item.title}”发现 {len(findings)} 处个人信息或敏感词，"
                         "已列入待处理，请尽快核查。"
                     )
-                index_item(item)
                 result.items.append(item)
                 result.attachment_count += len(plan.attachments)
                 progress("导入", done, len(planned))
+            # One bulk index pass in the same transaction (a handful of statements per
+            # thousand items, instead of eight per item).
+            ids = [item.pk for item in result.items]
+            touched = set()
+            for start in range(0, len(ids), 1000):
+                touched |= index_items(Item, ids[start : start + 1000])
+            touch_organisations(touched)
     except (IntegrityError, ValidationError) as error:
         result.items.clear()
         result.attachment_count = 0

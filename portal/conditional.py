@@ -22,6 +22,8 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from township_portal.lib.replica import public_reads
+
 CACHE_PREFIX = "portal:page:"
 
 
@@ -59,25 +61,33 @@ def conditional_page(validators):
         def wrapped(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            etag, last_modified = validators(request, *args, **kwargs)
-            timestamp = int(last_modified.timestamp()) if last_modified else None
-            response = get_conditional_response(request, etag=etag, last_modified=timestamp)
-            if response is None:
-                key = CACHE_PREFIX + etag.strip('"')
-                cacheable = _cacheable(request)
-                response = _cached(key) if cacheable else None
-                if response is None:
-                    response = view(request, *args, **kwargs)
-                    if cacheable:
-                        _store(key, request, response)
-            if response.status_code in (200, 304):
-                response.headers.setdefault("ETag", etag)
-                if timestamp is not None:
-                    response.headers.setdefault("Last-Modified", http_date(timestamp))
-            patch_cache_control(response, no_cache=True)
-            patch_vary_headers(response, ["Cookie"])
-            return response
+            if request.user.is_authenticated:
+                return _answer(request, validators, view, args, kwargs)
+            with public_reads():  # on the read replica, when one is configured
+                return _answer(request, validators, view, args, kwargs)
 
         return wrapped
 
     return decorator
+
+
+def _answer(request, validators, view, args, kwargs):
+    """304, the cached copy, or the page built (and cached for the next visitor)."""
+    etag, last_modified = validators(request, *args, **kwargs)
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        key = CACHE_PREFIX + etag.strip('"')
+        cacheable = _cacheable(request)
+        response = _cached(key) if cacheable else None
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if cacheable:
+                _store(key, request, response)
+    if response.status_code in (200, 304):
+        response.headers.setdefault("ETag", etag)
+        if timestamp is not None:
+            response.headers.setdefault("Last-Modified", http_date(timestamp))
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from catalog.models import Category, Channel, ColumnKind, Obligation, Organisation, freshness_limits
@@ -144,13 +144,20 @@ class MonthContext:
             rows = own(since=since).order_by().values("category_id").annotate(n=Count("id")).values("n")
             return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
-        newest = own(since=None).order_by("-published_at").values("published_at")[:1]
+        def newest(status):
+            # One status at a time: the (category, status, published_at) index then walks
+            # from the newest and stops at the first standing item.
+            rows = own(since=None).filter(status=status).order_by("-published_at").values("published_at")[:1]
+            return Subquery(rows)
+
+        published, withdrawn = newest(Item.Status.PUBLISHED), newest(Item.Status.WITHDRAWN)
         return list(
             Category.objects.filter(organisation_id__in=self.ids)
             .annotate(
                 n_month=counted(self.month.start),
                 n_ytd=counted(self.ytd),
-                last_published_at=Subquery(newest),
+                # Greatest is NULL on SQLite when either side is: each side falls back to the other.
+                last_published_at=Greatest(Coalesce(published, withdrawn), Coalesce(withdrawn, published)),
             )
             .order_by("organisation_id", "order", "code", "id")
             .values(

@@ -96,6 +96,13 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0 if DEBUG else 600, minimum=0),
     )
 }
+# --- Scale (issue 15): anonymous public pages may read from a PostgreSQL replica.
+if env_str("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = env_database(
+        "REPLICA_DATABASE_URL", "", conn_max_age=env_int("CONN_MAX_AGE", 0 if DEBUG else 600, minimum=0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["township_portal.lib.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -133,13 +133,19 @@ def items_publish_scheduled(*, now: datetime | None = None) -> tuple[list[Item],
     Returns (published, failed with the reason).
     """
     now = now or timezone.now()
-    due = Item.objects.filter(status=Item.Status.APPROVED, scheduled_for__lte=now).order_by("scheduled_for", "pk")
+    due = Item.objects.filter(status=Item.Status.APPROVED, scheduled_for__lte=now)
     published, failed = [], []
-    for item in due:
+    for item in due.order_by("scheduled_for", "pk"):
         try:
             # Each item in its own savepoint: a failure undoes only that item, which stays scheduled.
             with transaction.atomic():
-                published.append(item_publish(item=item, by=None, at=now))
+                # Several application servers may run the scheduler at once: an item another
+                # one is publishing is locked, so it is skipped rather than waited for (and
+                # then refused as already published). SQLite has one writer and no row locks.
+                mine = due.select_for_update(skip_locked=True, of=("self",)).filter(pk=item.pk).first()
+                if mine is None:
+                    continue
+                published.append(item_publish(item=mine, by=None, at=now))
         except ValidationError as exc:
             failed.append((item, "；".join(exc.messages)))
             logger.warning("scheduled publication of item %s failed: %s", item.pk, exc.messages)

@@ -46,7 +46,7 @@ def write_spec(
     org_admin,
     author,
     approver,
-    make_item,
+    make_item,  # noqa: F811
     publish,  # noqa: F811
 ):
     """Set up one of the four writes; returns (operation, spec) for `tests.ops.operations.perform`."""

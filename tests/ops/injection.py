@@ -15,7 +15,7 @@ STEPS = {
     "import": {
         "checking": ("disclosure.importing", "_stage", ("after", 2)),
         "writing": ("disclosure.importing", "attachment_store", ("after", 2)),
-        "indexing": ("disclosure.importing", "index_item", ("after", 2)),
+        "indexing": ("disclosure.importing", "index_items", ("after", 1)),
     },
     "upload": {
         "stored": ("disclosure.attachments", "audit_record", ("before", 1)),
