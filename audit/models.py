@@ -40,6 +40,8 @@ class AuditEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
 
     objects = AuditEventQuerySet.as_manager()
+    # Triggers refuse UPDATE, DELETE and TRUNCATE in the database too (audit.append_only).
+    append_only_in_database = True
 
     class Meta:
         verbose_name = _("操作记录")

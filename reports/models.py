@@ -26,6 +26,8 @@ class AppendOnlyModel(models.Model):
     """A row written once: saving it again or deleting it raises."""
 
     objects = AppendOnlyQuerySet.as_manager()
+    # Triggers refuse UPDATE, DELETE and TRUNCATE in the database too (audit.append_only).
+    append_only_in_database = True
 
     class Meta:
         abstract = True

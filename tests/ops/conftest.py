@@ -46,10 +46,10 @@ def write_spec(
     org_admin,
     author,
     approver,
-    make_item,  # noqa: F811
-    publish,  # noqa: F811
 ):
     """Set up one of the four writes; returns (operation, spec) for `tests.ops.operations.perform`."""
+    new_item = request.getfixturevalue("make_item")
+    reviewed = request.getfixturevalue("publish")
 
     def build(operation: str) -> dict:
         if operation == "import":
@@ -66,10 +66,10 @@ def write_spec(
         if operation == "upload":
             path = tmp_path / "公示名单.pdf"
             path.write_bytes(files.pdf_bytes())
-            return {"item": make_item().pk, "file": str(path), "by": author.username}
+            return {"item": new_item().pk, "file": str(path), "by": author.username}
         if operation == "publish":
             # Scheduled for tomorrow, so the approval leaves it approved; `item_publish` then puts it online now.
-            item = publish(make_item(scheduled_for=timezone.now() + datetime.timedelta(days=1)))
+            item = reviewed(new_item(scheduled_for=timezone.now() + datetime.timedelta(days=1)))
             assert item.status == Item.Status.APPROVED
             return {"item": item.pk, "by": approver.username}
         if operation == "report":
