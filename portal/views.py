@@ -6,9 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import Count, Max, Q
-from django.db.utils import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -31,6 +29,7 @@ from portal.paging import keyset_page, neighbours
 from portal.presenters import column_rows, item_metadata, search_results, years_between
 from search.models import SearchEntry
 from search.queries import capped_count, entry_for_identifier, last_changed, published_between, ranked_search
+from township_portal.lib.health import database_status
 from township_portal.lib.pdf import html_to_text, notice_pdf
 from township_portal.lib.qr import qr_svg
 from township_portal.lib.search import parse_query
@@ -41,13 +40,12 @@ ONE_YEAR = 365 * 24 * 3600
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 when it does not (for the load balancer)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    """200 when the database answers, 503 when it does not or not within a second (for the load balancer)."""
+    answers, reason = database_status(timeout=settings.HEALTHZ_TIMEOUT_SECONDS)
+    if not answers:
+        response = JsonResponse({"status": "error", "database": "unavailable", "reason": reason}, status=503)
+        response._has_been_logged = True  # the load balancer asks every few seconds: no log flood
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

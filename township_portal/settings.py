@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from township_portal.lib.env import env_bool, env_database, env_int, env_list, env_str
+from township_portal.lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -165,12 +166,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# One line per event: time, level, logger, request id; a repeated error's traceback only once a minute.
+LOGGING = logging_config(env_str("LOG_LEVEL", "WARNING"))
 
 # --- Catalog (issue 3) ---------------------------------------------------------
 # Inspection freshness rules (政府网站与政务新媒体检查指标): news-like columns must
@@ -217,6 +214,28 @@ REPORT_DEADLINE_DAY = env_int("REPORT_DEADLINE_DAY", 5, minimum=1)
 # Scratch folders of imports (removed in every outcome; `storage_check --repair` removes
 # those a killed process left). Default: the system temp folder's township-portal/.
 FILE_STAGING_ROOT = env_str("FILE_STAGING_ROOT")
+# Every request gets an id (X-Request-ID) that its log lines carry; database errors answer 503.
+MIDDLEWARE.insert(0, "township_portal.lib.logs.RequestIdMiddleware")
+# PostgreSQL: give up connecting after DB_CONNECT_TIMEOUT seconds and end any statement (or lock
+# wait) after DB_STATEMENT_TIMEOUT_MS / DB_LOCK_TIMEOUT_MS, so a hung database makes clear error
+# pages instead of requests that hang; keepalives notice a vanished server. 0 turns a timeout off
+# (for a one-off maintenance command).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, minimum=1),
+            "options": (
+                f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000, minimum=0)}"
+                f" -c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 10000, minimum=0)}"
+            ),
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+    )
+# /healthz answers within this many seconds, whatever the database does.
+HEALTHZ_TIMEOUT_SECONDS = 0.8
 
 # --- Mailbox (issue 11) --------------------------------------------------------
 # Working days a township has to answer a message (counted from the day after receipt);
