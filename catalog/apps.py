@@ -28,3 +28,8 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_shipped_calendars, sender=self, dispatch_uid="catalog_shipped_calendars")
+        from catalog.calendar import calendar_year_panels
+        from township_portal.lib.panels import register_panels
+
+        register_panels("staff_home", calendar_year_panels)
+        register_panels("county_board", calendar_year_panels)

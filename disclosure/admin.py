@@ -43,7 +43,7 @@ STATE_FIELDS = [
     "index_number",
     "state_label",
     "published_at",
-    "due_on",
+    "due_label",
     "timeliness",
     "validity",
     "repealed_on",
@@ -135,7 +135,7 @@ class ItemAdmin(OrganisationScopedAdmin):
         "category",
         "state_label",
         "published_at",
-        "due_on",
+        "due_label",
         "timeliness",
         "open_findings_flag",
     ]
@@ -217,6 +217,14 @@ class ItemAdmin(OrganisationScopedAdmin):
     @admin.display(description=_("及时性"))
     def timeliness(self, obj):
         return queries.lateness_label(obj) or "—"
+
+    @admin.display(description=_("应公开日期"), ordering="due_on")
+    def due_label(self, obj):
+        if obj.due_on is None:
+            return "—"
+        if obj.due_on_provisional:
+            return f"{obj.due_on:%Y-%m-%d}（暂定：节假日安排未载入，按周末推算）"
+        return f"{obj.due_on:%Y-%m-%d}"
 
     @admin.display(description=_("个人信息"), boolean=True)
     def open_findings_flag(self, obj):

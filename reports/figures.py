@@ -448,12 +448,36 @@ def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
         published_on=published_on
     )
     late_items = defaultdict(list)
+    # Items without a due date (no loaded holiday calendar, a missing formation date) are neither
+    # on time nor late: they are counted apart and the report says so; on-request obligations have
+    # no proactive deadline and are left out. Provisional dates (weekends only) are counted too.
+    undated = defaultdict(lambda: _pair())
+    provisional = defaultdict(lambda: _pair())
+    undated_q = Q(due_on__isnull=True) & ~Q(obligation__mode=Obligation.Mode.ON_REQUEST)
+    in_month = Q(published_at__gte=context.month.start)
     for row in (
-        items.filter(late_q, published_at__gte=context.month.start)
+        items.filter((late_q & in_month) | undated_q | Q(due_on_provisional=True))
         .order_by("published_at", "id")
-        .values("id", "organisation_id", "index_number", "title", "category__name", "due_on", "published_on")
+        .values(
+            "id",
+            "organisation_id",
+            "index_number",
+            "title",
+            "category__name",
+            "due_on",
+            "due_on_provisional",
+            "published_on",
+            "published_at",
+        )
     ):
-        late_items[row["organisation_id"]].append(
+        oid, this_month = row["organisation_id"], row["published_at"] >= context.month.start
+        for counter, applies in ((undated, row["due_on"] is None), (provisional, row["due_on_provisional"])):
+            if applies:
+                counter[oid]["ytd"] += 1
+                counter[oid]["month"] += this_month
+        if row["due_on"] is None or not this_month or row["published_on"] <= row["due_on"]:
+            continue
+        late_items[oid].append(
             {
                 "id": row["id"],
                 "index_number": row["index_number"] or "",
@@ -484,6 +508,8 @@ def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
     return {
         oid: {
             "late": _pair(context.totals[oid]["late_month"], context.totals[oid]["late_ytd"]),
+            "undated": undated[oid],
+            "provisional": provisional[oid],
             "late_items": late_items[oid],
             "overdue": {"count": len(overdue_items[oid])},
             "overdue_items": overdue_items[oid],
@@ -493,14 +519,19 @@ def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
 
 
 def _timeliness_tables(data: dict) -> list[DisplayTable]:
+    overview = [["超过公开时限发布的信息", data["late"]["month"], data["late"]["ytd"]]]
+    for key, label in (
+        ("undated", "没有应公开日期、未计入时效判断的信息"),
+        ("provisional", "应公开日期为暂定（节假日安排未载入）的信息"),
+    ):
+        if key in data:  # versions frozen before these rows existed have no such keys
+            overview.append([label, data[key]["month"], data[key]["ytd"]])
+    overview.append(["月末逾期未发布的信息", data["overdue"]["count"], None])
     return [
         DisplayTable(
             "时效概况",
             ["项目", "本月", "本年累计"],
-            [
-                ["超过公开时限发布的信息", data["late"]["month"], data["late"]["ytd"]],
-                ["月末逾期未发布的信息", data["overdue"]["count"], None],
-            ],
+            overview,
             groups=[("", 1), ("条数", 2)],
         ),
         DisplayTable(

@@ -109,6 +109,12 @@ class Item(models.Model):
     )
     mode = models.CharField(_("公开方式"), max_length=16, choices=Mode.choices, default=Mode.PROACTIVE)
     due_on = models.DateField(_("应公开日期"), null=True, blank=True, editable=False)
+    due_on_provisional = models.BooleanField(
+        _("应公开日期为暂定"),
+        default=False,
+        editable=False,
+        help_text=_("形成年度的节假日安排尚未载入，应公开日期暂按周末推算；载入后自动重算。"),
+    )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("撤回理由"), blank=True, editable=False)
     scheduled_for = models.DateTimeField(

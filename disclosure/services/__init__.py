@@ -24,7 +24,13 @@ reason) or repealed.
 from disclosure.services.attachments import attachment_add, attachment_add_checked, attachment_remove
 from disclosure.services.channels import MANUAL_CHANNELS, channel_record
 from disclosure.services.findings import finding_mask, finding_mask_all, finding_override, item_scan
-from disclosure.services.items import EDITABLE_FIELDS, item_change_discard, item_create, item_update
+from disclosure.services.items import (
+    EDITABLE_FIELDS,
+    item_change_discard,
+    item_create,
+    item_update,
+    items_due_recompute,
+)
 from disclosure.services.numbering import index_number_allocate
 from disclosure.services.permissions import review_refusal, roles_for
 from disclosure.services.publication import (
@@ -70,6 +76,7 @@ __all__ = [
     "item_submit",
     "item_update",
     "item_withdraw",
+    "items_due_recompute",
     "items_publish_scheduled",
     "review_refusal",
     "review_step_save",

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import audit_record
 from catalog.models import Organisation
@@ -20,12 +21,13 @@ from disclosure.services.revisions import (
     _changed,
     _content_of,
     _detached_copy,
-    _due_on,
+    _late_workdays,
     _locked,
     _normalised,
     _now,
     _redacted,
     _revision_add,
+    _set_due_on,
     _validate,
     working_copy,
 )
@@ -77,7 +79,7 @@ def item_create(
     )
     _require_editor(by, item)
     _validate(item)
-    item.due_on = _due_on(item)
+    _set_due_on(item)
     item.save()
     content = _content_of(item)
     _revision_add(item, by=by, content=content, state=ItemRevision.State.SAVED, cause="created", at=when)
@@ -120,7 +122,7 @@ def item_update(*, item: Item, by, at: datetime | None = None, **changes) -> Ite
     rescheduled = item.scheduled_for != scheduled_before
     if after == before and not rescheduled:
         return item
-    item.due_on = _due_on(item)
+    _set_due_on(item)
     item.save()
     old, new = _changed(before, after)
     if rescheduled:
@@ -177,3 +179,38 @@ def item_change_discard(*, item: Item, by) -> None:
         raise ValidationError("这条信息没有待审核的修改。")
     audit_record(actor=by, action="item.change_discard", obj=item, organisation=item.organisation)
     _scan(item)
+
+
+@transaction.atomic
+def items_due_recompute(*, year: int) -> str:
+    """After `load_calendar` loaded ``year``: recompute every provisional due date (and lateness).
+
+    Guarantees: every item whose due date was provisional gets the date the loaded calendar
+    gives, final unless another year it runs through is still missing; a published item's
+    lateness in working days is recomputed against it; each change is audited (by the system).
+    Returns a line saying how many were recomputed ("" when none were provisional).
+    """
+    changed = 0
+    provisional = (
+        Item.objects.select_for_update(of=("self",))
+        .filter(due_on_provisional=True)
+        .select_related("obligation", "organisation")
+        .order_by("pk")
+    )
+    for item in provisional:
+        before = {"due_on": item.due_on.isoformat() if item.due_on else None, "provisional": True}
+        _set_due_on(item)
+        if item.published_at is not None:
+            item.late_workdays = _late_workdays(item.due_on, timezone.localdate(item.published_at))
+        item.save(update_fields=["due_on", "due_on_provisional", "late_workdays", "updated_at"])
+        audit_record(
+            actor=None,
+            action="item.due_recompute",
+            obj=item,
+            organisation=item.organisation,
+            before=before,
+            after={"due_on": item.due_on.isoformat() if item.due_on else None, "provisional": item.due_on_provisional},
+            note=f"载入 {year} 年节假日安排后重算",
+        )
+        changed += 1
+    return f"已重算 {changed} 条信息的暂定应公开日期。" if changed else ""

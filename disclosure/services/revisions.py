@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.db.models import Max
 from django.utils import timezone
 
-from catalog.calendar import CalendarMissingError, due_date, work_calendar
+from catalog.calendar import CalendarMissingError, due_date_or_provisional, work_calendar
 from disclosure.html import sanitize_body
 from disclosure.models import (
     Item,
@@ -103,15 +103,18 @@ def _validate(item: Item) -> None:
     item.clean()
 
 
-def _due_on(item: Item) -> date | None:
-    """The formation date plus the obligation's time limit in working days; None when it cannot be known."""
+def _set_due_on(item: Item) -> None:
+    """The formation date plus the obligation's time limit in working days (None when there is none).
+
+    While a year the count runs through has no loaded holiday notice, the date is counted with
+    weekends only and marked provisional (`due_on_provisional`); `load_calendar` recomputes it.
+    """
     if item.written_on is None:
-        return None
-    try:
-        return due_date(item.obligation if item.obligation_id else None, item.written_on)
-    except CalendarMissingError:
-        # A wrong deadline is worse than none: the year's holiday notice is not loaded yet.
-        return None
+        item.due_on, item.due_on_provisional = None, False
+        return
+    item.due_on, item.due_on_provisional = due_date_or_provisional(
+        item.obligation if item.obligation_id else None, item.written_on
+    )
 
 
 def _late_workdays(due_on: date | None, published_on: date) -> int | None:

@@ -163,7 +163,9 @@ def _parse_lines(text: str) -> YearCalendar:
 class WorkCalendar:
     """Answers working-day questions for the years it was built with, and no others."""
 
-    def __init__(self, calendars: Iterable[YearCalendar]):
+    def __init__(self, calendars: Iterable[YearCalendar], *, weekends_only: Iterable[int] = ()):
+        """``weekends_only``: years without a loaded schedule, asked for on purpose, counted with weekends
+        only (for a provisional deadline; never for a final one)."""
         calendars = list(calendars)
         years = [c.year for c in calendars]
         if len(set(years)) != len(years):
@@ -180,26 +182,32 @@ class WorkCalendar:
             raise ValueError(f"both holiday and workday: {_date_list(both)}")
         if weekdays := [d for d in workdays if d.weekday() < _SATURDAY]:
             raise ValueError(f"make-up workdays on weekdays: {_date_list(weekdays)}")
-        self._years = frozenset(years)
+        self._years = frozenset(years) | frozenset(weekends_only)
         self._holidays = frozenset(holidays)
         self._workdays = frozenset(workdays)
 
     @classmethod
-    def from_days(cls, years: Iterable[int], holidays: Iterable[date], workdays: Iterable[date]) -> "WorkCalendar":
+    def from_days(
+        cls, years: Iterable[int], holidays: Iterable[date], workdays: Iterable[date], *, weekends_only=()
+    ) -> "WorkCalendar":
         """Build from plain dates, e.g. rows the Django side keeps in the database.
 
         Every date must fall in one of `years`; names are not needed to count days.
+        ``weekends_only`` adds years without a schedule (see ``__init__``).
         """
         years, holidays, workdays = set(years), set(holidays), set(workdays)
         if stray := [d for d in holidays | workdays if d.year not in years]:
             raise ValueError(f"dates outside {sorted(years)}: {_date_list(stray)}")
         return cls(
-            YearCalendar(
-                year=year,
-                holidays={d: "" for d in holidays if d.year == year},
-                workdays={d: "" for d in workdays if d.year == year},
-            )
-            for year in years
+            (
+                YearCalendar(
+                    year=year,
+                    holidays={d: "" for d in holidays if d.year == year},
+                    workdays={d: "" for d in workdays if d.year == year},
+                )
+                for year in years
+            ),
+            weekends_only=set(weekends_only) - years,
         )
 
     @property

@@ -1,7 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from catalog.calendar import calendar_year_loaded
 from catalog.calendar_loading import calendar_error_message, notice_of, year_replace
 from catalog.models import CalendarDay, HolidayCalendarYear
 from township_portal.lib.workdays import CalendarFormatError, parse_calendar_file
@@ -30,7 +32,11 @@ class Command(BaseCommand):
         except CalendarFormatError as exc:
             raise CommandError(calendar_error_message(exc, path.name)) from None
         existed = HolidayCalendarYear.objects.filter(year=parsed.year).exists()
-        year_replace(parsed, source=notice_of(text), year_model=HolidayCalendarYear, day_model=CalendarDay)
+        with transaction.atomic():  # the year and the deadlines recomputed from it, together
+            year_replace(parsed, source=notice_of(text), year_model=HolidayCalendarYear, day_model=CalendarDay)
+            done = calendar_year_loaded(year=parsed.year)
         verb = "替换" if existed else "载入"
         counts = f"放假 {len(parsed.holidays)} 天，调休上班 {len(parsed.workdays)} 天"
         self.stdout.write(self.style.SUCCESS(f"已{verb} {parsed.year} 年节假日安排：{counts}。"))
+        for line in done:
+            self.stdout.write(line)
