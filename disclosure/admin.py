@@ -256,7 +256,7 @@ class ItemAdmin(OrganisationScopedAdmin):
     def get_fieldsets(self, request, obj=None):
         content = [
             (_("基本信息"), {"fields": ["organisation", "category", "obligation", "publisher", "title"]}),
-            (_("文件信息"), {"fields": ["document_number", "written_on", "mode", "keywords"]}),
+            (_("文件信息"), {"fields": ["document_number", "document_kind", "written_on", "mode", "keywords"]}),
             (_("内容"), {"fields": ["summary", "body"]}),
             (_("发布"), {"fields": ["scheduled_for"]}),
         ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "mailbox",
+    "annual",  # the annual report (年度报告), above reports
 ]
 
 MIDDLEWARE = [
@@ -248,3 +249,13 @@ MAILBOX_SENSITIVE_WORDS = env_list("MAILBOX_SENSITIVE_WORDS", [])
 MAILBOX_LIMIT_PER_ADDRESS = env_int("MAILBOX_LIMIT_PER_ADDRESS", 5, minimum=1)
 MAILBOX_LIMIT_PER_PHONE = env_int("MAILBOX_LIMIT_PER_PHONE", 3, minimum=1)
 MAILBOX_LIMIT_LOOKUPS = env_int("MAILBOX_LIMIT_LOOKUPS", 10, minimum=1)
+
+# --- Annual report (issue 10) ----------------------------------------------------
+# The previous year's report is due by this day (MM-DD) of the following year.
+ANNUAL_REPORT_DEADLINE = env_str("ANNUAL_REPORT_DEADLINE", "01-31")
+try:
+    _month, _day = (int(part) for part in ANNUAL_REPORT_DEADLINE.split("-"))
+    if not (1 <= _month <= 12 and 1 <= _day <= 28 + (_month != 2) * 3):
+        raise ValueError(ANNUAL_REPORT_DEADLINE)
+except ValueError:
+    raise ImproperlyConfigured("ANNUAL_REPORT_DEADLINE must be a day of the year as MM-DD, e.g. 01-31.") from None

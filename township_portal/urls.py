@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
+    path("annual/", include("annual.urls")),
     path("", include("catalog.urls")),
     path("", include("disclosure.urls")),
     path("", include("mailbox.urls")),

@@ -20,6 +20,7 @@ RESERVED_SLUGS = frozenset(
     {
         "admin",
         "reports",
+        "annual",
         "display",
         "search",
         "static",

@@ -55,6 +55,12 @@ class Item(models.Model):
         REPEALED = "repealed", _("废止")
         REVISED = "revised", _("已修订")
 
+    class DocumentKind(models.TextChoices):
+        # 年度报告表二 counts 规章 and 行政规范性文件 issued, repealed and in force.
+        REGULATION = "regulation", _("规章")
+        NORMATIVE = "normative", _("行政规范性文件")
+        OTHER = "other", _("其他")
+
     class Mode(models.TextChoices):
         PROACTIVE = "proactive", _("主动公开")
         ON_REQUEST = "on_request", _("依申请公开")
@@ -94,6 +100,13 @@ class Item(models.Model):
     keywords = models.CharField(_("关键词"), max_length=200, blank=True)
     index_number = models.CharField(_("索引号"), max_length=60, null=True, blank=True, editable=False)
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    document_kind = models.CharField(
+        _("文件类别"),
+        max_length=16,
+        choices=DocumentKind.choices,
+        default=DocumentKind.OTHER,
+        help_text=_("规章或行政规范性文件计入政府信息公开工作年度报告表二（制发、废止、现行有效件数）。"),
+    )
     written_on = models.DateField(_("成文/形成日期"))
     published_at = models.DateTimeField(_("发布日期"), null=True, blank=True, editable=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False)
@@ -213,6 +226,7 @@ class Item(models.Model):
             models.Index(fields=["organisation", "is_emergency", "-updated_at"], name="item_org_emergency_idx"),
             models.Index(fields=["organisation", "mode", "-updated_at"], name="item_org_mode_idx"),
             models.Index(fields=["organisation", "late_workdays"], name="item_org_late_idx"),
+            models.Index(fields=["organisation", "document_kind"], name="item_org_document_kind_idx"),
         ]
 
     def __str__(self):

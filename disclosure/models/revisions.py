@@ -22,6 +22,7 @@ CONTENT_FIELDS = (
     "obligation",
     "publisher",
     "document_number",
+    "document_kind",
     "written_on",
     "mode",
     "keywords",
@@ -81,6 +82,9 @@ class ItemRevision(models.Model):
         """The field's value as a person reads it."""
         if field in FOREIGN_KEY_FIELDS:
             return self.content.get("labels", {}).get(field, "") or ""
+        if field == "document_kind":
+            kind = self.content.get("document_kind")
+            return str(Item.DocumentKind(kind).label) if kind else ""
         if field == "mode":
             return str(Item.Mode(self.content["mode"]).label) if self.content.get("mode") else ""
         if field == "body":

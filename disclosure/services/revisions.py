@@ -41,6 +41,8 @@ def _content_of(item: Item) -> dict:
 
 def _apply_content(item: Item, content: dict) -> None:
     for field in CONTENT_FIELDS:
+        if field not in content:  # a revision saved before the field existed leaves it as it is
+            continue
         if field in FOREIGN_KEY_FIELDS:
             setattr(item, f"{field}_id", content[field])
         elif field == "written_on":
