@@ -114,6 +114,18 @@ class AttachmentInline(OrganisationScopedInline):
 
 
 class ItemAdminForm(forms.ModelForm):
+    # Most items are neither 规章 nor 行政规范性文件: a form without the field means 其他.
+    document_kind = forms.ChoiceField(
+        label=Item._meta.get_field("document_kind").verbose_name,
+        choices=Item.DocumentKind.choices,
+        initial=Item.DocumentKind.OTHER,
+        required=False,
+        help_text=Item._meta.get_field("document_kind").help_text,
+    )
+
+    def clean_document_kind(self):
+        return self.cleaned_data.get("document_kind") or Item.DocumentKind.OTHER
+
     class Meta:
         model = Item
         fields = CONTENT_FORM_FIELDS

@@ -32,7 +32,11 @@ def test_document_kind_is_created_changed_and_revisioned(author, columns, shuang
 
 def test_new_items_are_other_by_default_and_the_admin_form_offers_the_kind(client, author, columns, shuangxi):
     item = disclosure.item_create(
-        by=author, organisation=shuangxi, category=columns["news"], title="工作动态", written_on=datetime.date(2025, 3, 1)
+        by=author,
+        organisation=shuangxi,
+        category=columns["news"],
+        title="工作动态",
+        written_on=datetime.date(2025, 3, 1),
     )
     assert item.document_kind == Item.DocumentKind.OTHER
     html = login(client, author).get(reverse("admin:disclosure_item_change", args=[item.pk])).content.decode()

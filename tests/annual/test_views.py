@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from annual import services
@@ -135,3 +136,28 @@ def test_a_county_year_costs_the_same_queries_whatever_the_volume(
     assert figures[shuangxi.pk]["proactive"]["total"] == 45
     assert figures[shuangxi.pk]["table3"]["received"]["total"] == 56
     assert len(many.captured_queries) == len(few.captured_queries) <= 12
+
+
+def test_demo_loads_last_years_draft_once(db, settings):
+    from io import StringIO
+
+    from django.apps import apps
+
+    from catalog import demo as catalog_demo
+
+    settings.DEMO_MODE = True
+    catalog_demo.load_organisations()
+    for _ in range(2):
+        apps.get_app_config("annual").load_demo(stdout=StringIO())
+    report = services.AnnualReport.objects.get(organisation__slug="shuangxi")
+    assert report.entered_figures.count() == 4 and report.overview_proactive == ""
+    assert report.year == timezone.localdate().year - 1
+
+
+def test_staff_home_and_county_board_show_last_years_report(client, org_admin, county_office, shuangxi):
+    home = login(client, org_admin).get(reverse("admin:index")).content.decode()
+    year = timezone.localdate().year - 1
+    assert f"双溪乡{year}年度报告" in home and reverse("annual:report", args=["shuangxi", year]) in home
+    client.logout()
+    board = login(client, county_office).get(reverse("reports:board")).content.decode()
+    assert f"{year}年度政府信息公开工作年度报告未上报" in board and "双溪乡" in board
