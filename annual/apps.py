@@ -7,11 +7,10 @@ class AnnualConfig(AppConfig):
     verbose_name = "政府信息公开工作年度报告"
 
     def ready(self):
-        from annual.panels import county_board_panels, staff_home_panels
+        from annual.panels import county_board_panels
         from township_portal.lib.panels import register_panels
 
         register_panels("county_board", county_board_panels)
-        register_panels("staff_home", staff_home_panels)
 
     def load_demo(self, *, stdout):
         from annual.demo import load_reports
