@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("catalog", "0004_catalog_template_uncovered_areas_guide"),
-        ("disclosure", "0006_item_document_kind"),
+        ("disclosure", "0007_item_document_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
