@@ -16,16 +16,16 @@ Excel (row 1 is the first line, column A the first column).
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from catalog.models import Channel, ColumnKind, Obligation
+from township_portal.lib.bounded import LimitExceeded, SheetLimits, shown, text_rows_limits, xlsx_rows
+from township_portal.lib.csv_safe import csv_cell, csv_uncell
 
 COUNTY_COLUMNS = [
     "序号",
@@ -47,6 +47,8 @@ REQUIRED_COLUMNS = [c for c in COUNTY_COLUMNS if c not in ("二级事项", "公�
 # Cells that must be filled on an obligation row; 二级事项 and 公开依据 may be empty.
 SHEET_TITLE = "公开事项"
 MAX_PROBLEMS = 50
+# Excel's own limit for one cell; the longest catalog cell (公开依据) is a few hundred characters.
+MAX_CELL_CHARS = 32_767
 # A statutory limit is at most a few tens of working days; a bigger number is a typing error.
 MAX_TIME_LIMIT_DAYS = 250
 
@@ -226,21 +228,29 @@ def _check_kind(file_name: str, data: bytes) -> str:
     return "csv"
 
 
-def _xlsx_rows(data: bytes) -> list[list[str]]:
+def _sheet_limits() -> SheetLimits:
+    return SheetLimits(
+        max_rows=settings.CATALOG_IMPORT_MAX_ROWS,
+        max_columns=len(ALL_COLUMNS) + 20,
+        max_cell_chars=MAX_CELL_CHARS,
+        max_unpacked=settings.IMPORT_MAX_UNPACKED_BYTES,
+        max_part=settings.IMPORT_MAX_UNPACKED_BYTES,
+    )
+
+
+def _xlsx_rows(data: bytes, file_name: str) -> list[list[str]]:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        rows = xlsx_rows(data, name=file_name, limits=_sheet_limits(), sheet=SHEET_TITLE)
+    except LimitExceeded as error:
+        raise CatalogFileError([Problem(None, None, str(error))]) from None
+    except Exception:  # openpyxl raises many kinds on a damaged file
         raise CatalogFileError(
             [Problem(None, None, "这不是有效的 Excel 工作簿（.xlsx），可能已损坏或是其他压缩文件。")]
         ) from None
-    try:
-        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    return [[_cell_text(v) for v in row] for row in rows]
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_rows(data: bytes, file_name: str) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -262,9 +272,14 @@ def _csv_rows(data: bytes) -> list[list[str]]:
             ]
         ) from None
     try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+        rows = [[csv_uncell(cell.strip()) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:
         raise CatalogFileError([Problem(None, None, f"CSV 格式错误：{exc}")]) from None
+    try:
+        text_rows_limits(rows, name=file_name, limits=_sheet_limits())
+    except LimitExceeded as error:
+        raise CatalogFileError([Problem(None, None, str(error))]) from None
+    return rows
 
 
 def _find_header(rows: list[list[str]]) -> int:
@@ -293,7 +308,7 @@ def _parse_time_limit(text: str) -> tuple[str, int | None, str] | None:
 def parse_catalog_file(file_name: str, data: bytes) -> ParsedCatalog:
     """Read an uploaded catalog; raise CatalogFileError listing every problem."""
     kind = _check_kind(file_name, data)
-    rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    rows = _xlsx_rows(data, file_name) if kind == "xlsx" else _csv_rows(data, file_name)
     header_index = _find_header(rows)
     header_row = header_index + 1
     problems: list[Problem] = []
@@ -305,9 +320,9 @@ def parse_catalog_file(file_name: str, data: bytes) -> ParsedCatalog:
             continue
         name = _KNOWN_HEADERS.get(_normalise_header(raw))
         if name is None:
-            problems.append(Problem(header_row, raw, "未知的列名；可用的列见导出模板。", letter))
+            problems.append(Problem(header_row, shown(raw), "未知的列名；可用的列见导出模板。", letter))
         elif name in columns:
-            problems.append(Problem(header_row, raw, "列名重复。", letter))
+            problems.append(Problem(header_row, shown(raw), "列名重复。", letter))
         else:
             columns[name] = position
     for name in REQUIRED_COLUMNS:
@@ -341,7 +356,7 @@ def parse_catalog_file(file_name: str, data: bytes) -> ParsedCatalog:
                 problem("目录类别编码", "这一行只有类别信息，但类别编码是空的。")
                 continue
             if code in first_row_of_category:
-                problem("目录类别编码", f"类别编码“{code}”与第 {first_row_of_category[code]} 行重复。")
+                problem("目录类别编码", f"类别编码“{shown(code)}”与第 {first_row_of_category[code]} 行重复。")
                 continue
             first_row_of_category[code] = row_number
             kind_text = cell("栏目类型")
@@ -349,7 +364,8 @@ def parse_catalog_file(file_name: str, data: bytes) -> ParsedCatalog:
             if column_kind is None:
                 problem(
                     "栏目类型",
-                    f"无法识别的栏目类型“{kind_text}”，可填：{'、'.join(map(column_kind_short, ColumnKind.values))}。",
+                    f"无法识别的栏目类型“{shown(kind_text)}”，"
+                    f"可填：{'、'.join(map(column_kind_short, ColumnKind.values))}。",
                 )
             if not cell("目录类别"):
                 problem("目录类别", "必填，不能为空。")
@@ -371,7 +387,7 @@ def parse_catalog_file(file_name: str, data: bytes) -> ParsedCatalog:
         code = cell("序号")
         if code:
             if code in first_row_of_code:
-                problem("序号", f"序号“{code}”与第 {first_row_of_code[code]} 行重复。")
+                problem("序号", f"序号“{shown(code)}”与第 {first_row_of_code[code]} 行重复。")
             else:
                 first_row_of_code[code] = row_number
             if len(code) > 20:
@@ -385,7 +401,7 @@ def parse_catalog_file(file_name: str, data: bytes) -> ParsedCatalog:
         if cell("公开时限") and time_limit is None:
             problem(
                 "公开时限",
-                f"无法识别的公开时限“{cell('公开时限')}”，可写“信息形成或变更之日起20个工作日内”“实时公开”"
+                f"无法识别的公开时限“{shown(cell('公开时限'))}”，可写“信息形成或变更之日起20个工作日内”“实时公开”"
                 "“每季度结束后20个工作日内”。",
             )
         channels = []
@@ -396,14 +412,14 @@ def parse_catalog_file(file_name: str, data: bytes) -> ParsedCatalog:
             channel = CHANNEL_ALIASES.get(word)
             if channel is None:
                 known = "、".join(str(label) for label in Channel.labels)
-                problem("公开渠道和载体", f"无法识别的渠道“{word}”，可用：{known}。")
+                problem("公开渠道和载体", f"无法识别的渠道“{shown(word)}”，可用：{known}。")
             elif channel not in channels:
                 channels.append(str(channel))
 
         def choice(name, words):
             text = cell(name)
             if text and text not in words:
-                problem(name, f"无法识别“{text}”，可填：{'、'.join(words)}。")
+                problem(name, f"无法识别“{shown(text)}”，可填：{'、'.join(words)}。")
             return str(words.get(text, ""))
 
         audience = choice("公开对象", AUDIENCE_WORDS)
@@ -507,7 +523,7 @@ def catalog_rows(categories, obligations) -> list[list[str]]:
 def rows_to_csv(rows: list[list[str]]) -> bytes:
     """UTF-8 with a byte-order mark, which is what makes Excel open Chinese CSV correctly."""
     buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([[csv_cell(cell) for cell in row] for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

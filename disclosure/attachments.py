@@ -45,6 +45,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from audit.services import audit_record
 from disclosure.models import Attachment
+from township_portal.lib.bounded import (
+    Deadline,
+    LimitExceeded,
+    SheetLimits,
+    megabytes,
+    open_workbook,
+    sheet_rows,
+    zip_limits,
+)
 from township_portal.lib.files import atomic_with_files, save_field_file
 
 # Extracted text is kept for search and the scan; a bigger text is cut here.
@@ -355,16 +364,19 @@ def _open_zip(file: File, name: str) -> zipfile.ZipFile:
     file.seek(0)
     try:
         archive = zipfile.ZipFile(file)
-        entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise ValidationError(f"“{name}”文件已损坏，无法打开。", code="corrupt") from error
-    unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > settings.ATTACHMENT_MAX_UNPACKED_BYTES:
-        raise ValidationError(
-            f"“{name}”解压后达 {_megabytes(unpacked)}，超过了 {_megabytes(settings.ATTACHMENT_MAX_UNPACKED_BYTES)}"
-            " 的上限，可能是恶意构造的文件。",
-            code="zip_bomb",
+    try:
+        zip_limits(
+            archive,
+            name=name,
+            max_total=settings.ATTACHMENT_MAX_UNPACKED_BYTES,
+            max_part=settings.ATTACHMENT_MAX_PART_BYTES,
+            max_parts=settings.ATTACHMENT_MAX_PARTS,
         )
+    except LimitExceeded as error:
+        archive.close()
+        raise ValidationError(str(error), code="zip_bomb") from error
     return archive
 
 
@@ -474,103 +486,163 @@ def _extract_text(file: File, kind: FileKind, name: str) -> str:
     if kind not in TEXT_KINDS:
         return ""
     file.seek(0)
-    if kind is PDF:
-        return _pdf_text(file, name)
-    archive = _open_zip(file, name)
+    deadline = Deadline(settings.ATTACHMENT_PARSE_SECONDS, name=name)
     try:
-        if kind is DOCX:
-            return _docx_text(file)
-        if kind is XLSX:
-            return _xlsx_text(file)
-        if kind is PPTX:
-            return _xml_text(archive, lambda n: n.startswith("ppt/slides/slide") and n.endswith(".xml"), "}t")
-        return _xml_text(archive, lambda n: n.endswith("/Content.xml") and "/Pages/" in n, "}TextCode")
-    except ValidationError:
-        raise
-    except Exception as error:
-        # Libraries raise anything on a damaged package (KeyError, lxml errors, ...).
-        raise ValidationError(f"“{name}”文件已损坏，无法读取其中的文字。", code="corrupt") from error
+        if kind is PDF:
+            return _pdf_text(file, name, deadline)
+        archive = _open_zip(file, name)
+        try:
+            if kind is DOCX:
+                return _docx_text(archive, deadline)
+            if kind is XLSX:
+                return _xlsx_text(file, name, deadline)
+            if kind is PPTX:
+                return _xml_text(
+                    archive, lambda n: n.startswith("ppt/slides/slide") and n.endswith(".xml"), "}t", deadline
+                )
+            return _xml_text(archive, lambda n: n.endswith("/Content.xml") and "/Pages/" in n, "}TextCode", deadline)
+        except (ValidationError, LimitExceeded):
+            raise
+        except Exception as error:
+            # Libraries raise anything on a damaged package (KeyError, lxml errors, ...).
+            raise ValidationError(f"“{name}”文件已损坏，无法读取其中的文字。", code="corrupt") from error
+        finally:
+            archive.close()
+    except LimitExceeded as error:
+        raise ValidationError(str(error), code="limit") from error
     finally:
-        archive.close()
         file.seek(0)
 
 
-def _pdf_text(file: File, name: str) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _pdf_text(file: File, name: str, deadline: Deadline) -> str:
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
+    limit = settings.ATTACHMENT_MAX_PART_BYTES
+    # pypdf's own guards, lowered to the portal's limit for the inflated bytes of one part.
+    guards = {
+        key: limit
+        for key in (
+            "maximum_declared_stream_length",
+            "array_based_stream_maximum_output_length",
+            "jbig2_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "zlib_maximum_output_length",
+            "brotli_maximum_output_length",
+            "image_maximum_buffer_size",
+        )
+    }
     try:
-        reader = PdfReader(file)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ValidationError(
-                f"“{name}”设置了打开密码，群众无法打开。请去掉密码后上传。",
-                code="encrypted",
-            )
-        pages = []
-        for page in reader.pages:
-            pages.append(page.extract_text() or "")
-            if sum(map(len, pages)) > MAX_TEXT_CHARS:
-                break
-        return "\n".join(pages)
-    except ValidationError:
+        with apply_configuration(**guards):
+            reader = PdfReader(file)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise ValidationError(
+                    f"“{name}”设置了打开密码，群众无法打开。请去掉密码后上传。",
+                    code="encrypted",
+                )
+            count = len(reader.pages)
+            if count > settings.ATTACHMENT_MAX_PDF_PAGES:
+                raise LimitExceeded(
+                    f"“{name}”有 {count} 页，超过了 {settings.ATTACHMENT_MAX_PDF_PAGES} 页的上限（页数上限）。"
+                    "请拆分后再上传。"
+                )
+            pages = []
+            total = 0
+            for page in reader.pages:
+                deadline.check()
+                text = page.extract_text() or ""
+                pages.append(text)
+                total += len(text)
+                if total > MAX_TEXT_CHARS:
+                    break
+            deadline.check()
+            return "\n".join(pages)
+    except (ValidationError, LimitExceeded):
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
+    except LimitReachedError as error:
+        raise LimitExceeded(
+            f"“{name}”中有内容解压后超过 {megabytes(limit)} 的上限（解压大小上限），可能是恶意构造的文件。"
+        ) from error
+    except (PyPdfError, PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, MemoryError) as error:
         raise ValidationError(f"“{name}”PDF 文件已损坏，无法打开。", code="corrupt") from error
-    finally:
-        file.seek(0)
 
 
-def _docx_text(file: File) -> str:
-    import docx
+WORD_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-    document = docx.Document(file)
+
+def _docx_text(archive: zipfile.ZipFile, deadline: Deadline) -> str:
+    """Paragraphs of the body (tables included), then of the headers and footers, streamed.
+
+    Read with iterparse and cleared as it goes, so memory stays flat however long the part
+    is; python-docx builds the whole tree (gigabytes for a 185 MB document.xml).
+    """
+    names = archive.namelist()
+    if "word/document.xml" not in names:
+        raise ValidationError("missing word/document.xml")
+    parts = ["word/document.xml"] + sorted(
+        (n for n in names if re.fullmatch(r"word/(header|footer)\d*\.xml", n)), key=_natural_key
+    )
     lines: list[str] = []
+    total = 0
+    for part in parts:
+        with archive.open(part) as stream:
+            for count, (_event, element) in enumerate(ElementTree.iterparse(stream, events=("end",))):
+                if count % 10_000 == 0:
+                    deadline.check()
+                if element.tag != WORD_MAIN + "p":
+                    continue
+                text = "".join(
+                    (node.text or "") if node.tag == WORD_MAIN + "t" else "\t"
+                    for node in element.iter()
+                    if node.tag in (WORD_MAIN + "t", WORD_MAIN + "tab")
+                )
+                element.clear()
+                if text:
+                    lines.append(text)
+                    total += len(text)
+                    if total > MAX_TEXT_CHARS:
+                        return "\n".join(lines)
+    return "\n".join(lines)
 
-    def walk(container) -> None:
-        for paragraph in container.paragraphs:
-            lines.append(paragraph.text)
-        for table in container.tables:
-            for row in table.rows:
-                cells = []
-                for cell in row.cells:
-                    if cells and cell._tc is cells[-1]._tc:
-                        continue  # a merged cell appears once per grid column it spans
-                    cells.append(cell)
-                for cell in cells:
-                    walk(cell)
 
-    walk(document)
-    for section in document.sections:
-        for part in (section.header, section.footer):
-            if not part.is_linked_to_previous:
-                walk(part)
-    return "\n".join(line for line in lines if line)
-
-
-def _xlsx_text(file: File) -> str:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    try:
-        lines = []
+def _xlsx_text(file: File, name: str, deadline: Deadline) -> str:
+    file.seek(0)
+    limits = SheetLimits(
+        max_rows=settings.ATTACHMENT_MAX_SHEET_ROWS,
+        max_columns=16_384,
+        max_unpacked=settings.ATTACHMENT_MAX_UNPACKED_BYTES,
+        max_part=settings.ATTACHMENT_MAX_PART_BYTES,
+        seconds=settings.ATTACHMENT_PARSE_SECONDS,
+    )
+    lines = []
+    total = 0
+    with open_workbook(file.read(), name=name, limits=limits) as workbook:
         for sheet in workbook.worksheets:
             lines.append(sheet.title)
-            for row in sheet.iter_rows(values_only=True):
+            for row in sheet_rows(sheet, name=name, limits=limits, deadline=deadline):
                 values = [str(value) for value in row if value is not None and str(value).strip()]
                 if values:
-                    lines.append("\t".join(values))
-        return "\n".join(lines)
-    finally:
-        workbook.close()
+                    line = "\t".join(values)
+                    lines.append(line)
+                    total += len(line)
+                    if total > MAX_TEXT_CHARS:
+                        return "\n".join(lines)
+    return "\n".join(lines)
 
 
-def _xml_text(archive: zipfile.ZipFile, wanted, tag_suffix: str) -> str:
-    """Text of the given XML parts of a package, one line per element whose tag ends with tag_suffix."""
+def _xml_text(archive: zipfile.ZipFile, wanted, tag_suffix: str, deadline: Deadline) -> str:
+    """Text of the given XML parts of a package, one line per element whose tag ends with tag_suffix (streamed)."""
     lines = []
     members = sorted((n for n in archive.namelist() if wanted(n)), key=_natural_key)
     for member in members:
-        root = ElementTree.fromstring(_read_member(archive, member, settings.ATTACHMENT_MAX_UNPACKED_BYTES))
-        lines.extend(element.text for element in root.iter() if element.tag.endswith(tag_suffix) and element.text)
+        with archive.open(member) as stream:
+            for count, (_event, element) in enumerate(ElementTree.iterparse(stream, events=("end",))):
+                if count % 10_000 == 0:
+                    deadline.check()
+                if element.tag.endswith(tag_suffix) and element.text:
+                    lines.append(element.text)
+                element.clear()
     return "\n".join(lines)
 
 

@@ -51,6 +51,7 @@ from disclosure.html import sanitize_body
 from disclosure.models import Attachment, IndexCounter, Item, ItemChannel, ItemRevision
 from disclosure.services import index_number_allocate, item_create, item_scan
 from search.indexing import index_items, touch_organisations
+from township_portal.lib.bounded import LimitExceeded, SheetLimits, shown, text_rows_limits, xlsx_rows
 from township_portal.lib.files import atomic_with_files, staging_folder
 
 # Column names as township spreadsheets write them; the first is the canonical one.
@@ -212,31 +213,39 @@ def _read_spreadsheet(spreadsheet, result: ImportResult) -> list[_Row]:
         return []
     else:
         table = _csv_rows(data, result)
+        try:
+            text_rows_limits([row for _number, row in table], name=name, limits=_sheet_limits())
+        except LimitExceeded as error:
+            result.errors.append(ImportIssue(str(error)))
     if result.errors:
         return []
     return _rows_with_columns(table, result)
 
 
-def _xlsx_rows(data: bytes, name: str, result: ImportResult) -> list[tuple[int, list]]:
-    import openpyxl
+def _sheet_limits() -> SheetLimits:
+    return SheetLimits(
+        max_rows=settings.IMPORT_MAX_ROWS,
+        max_columns=100,
+        max_unpacked=settings.IMPORT_MAX_UNPACKED_BYTES,
+        max_part=settings.IMPORT_MAX_UNPACKED_BYTES,
+    )
 
+
+def _xlsx_rows(data: bytes, name: str, result: ImportResult) -> list[tuple[int, list]]:
     try:
         if office_package_kind(File(io.BytesIO(data), name=name), name) is not XLSX:
             raise ValidationError(f"“{name}”不是 Excel 表格（.xlsx）。")
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = xlsx_rows(data, name=name, limits=_sheet_limits())
+    except LimitExceeded as error:
+        result.errors.append(ImportIssue(str(error)))
+        return []
     except ValidationError as error:
         result.errors.append(ImportIssue(error.messages[0]))
         return []
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         result.errors.append(ImportIssue(f"表格文件已损坏，无法打开（{type(error).__name__}）。"))
         return []
-    try:
-        sheet = workbook.worksheets[0]
-        # Files exported by other software often declare wrong dimensions; read what is there.
-        sheet.reset_dimensions()
-        return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)]
-    finally:
-        workbook.close()
+    return list(enumerate(rows, 1))
 
 
 def _csv_rows(data: bytes, result: ImportResult) -> list[tuple[int, list]]:
@@ -325,7 +334,7 @@ def _rows_with_columns(table: list[tuple[int, list]], result: ImportResult) -> l
         if key is None:
             ignored.append(name)
         elif key in positions:
-            result.errors.append(ImportIssue(f"列“{name}”出现了两次。", row=header_number))
+            result.errors.append(ImportIssue(f"列“{shown(name)}”出现了两次。", row=header_number))
         else:
             positions[key] = position
     for key in REQUIRED_COLUMNS:
@@ -367,15 +376,15 @@ class _AttachmentSource(ABC):
     def find(self, name: str) -> str:
         wanted = unicodedata.normalize("NFC", name.replace("\\", "/").strip()).removeprefix("./")
         if _unsafe_zip_path(wanted):
-            raise LookupError(f"附件名“{name}”指向附件文件夹之外，不予接受。")
+            raise LookupError(f"附件名“{shown(name)}”指向附件文件夹之外，不予接受。")
         if wanted in self.paths:
             return wanted
         candidates = self.by_basename.get(PurePosixPath(wanted).name, []) if "/" not in wanted else []
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
-            raise LookupError(f"附件“{name}”有多个同名文件（{'、'.join(candidates)}），请写明所在文件夹。")
-        raise LookupError(f"找不到附件文件“{name}”。")
+            raise LookupError(f"附件“{shown(name)}”有多个同名文件（{'、'.join(candidates)}），请写明所在文件夹。")
+        raise LookupError(f"找不到附件文件“{shown(name)}”。")
 
     @abstractmethod
     def open(self, path: str) -> File:
@@ -468,10 +477,10 @@ def _attachment_source(location, result: ImportResult) -> _AttachmentSource | No
     links = [_zip_member_name(info) for info in infos if (info.external_attr >> 16) & 0o170000 == 0o120000]
     if unsafe or links:
         archive.close()
-        shown = "、".join((unsafe + links)[:3])
+        listed = "、".join(shown(path) for path in (unsafe + links)[:3])
         result.errors.append(
             ImportIssue(
-                f"压缩包中含有指向压缩包之外的路径或链接（{shown}），可能是恶意构造的，已拒绝整个压缩包。",
+                f"压缩包中含有指向压缩包之外的路径或链接（{listed}），可能是恶意构造的，已拒绝整个压缩包。",
                 column="附件",
             )
         )
@@ -526,9 +535,9 @@ def _check_rows(organisation, rows, source, staging: Path, result, progress) -> 
         number = fields.get("index_number")
         if number:
             if number in taken:
-                errors.add("index_number", f"索引号“{number}”已被系统中的其他信息使用。")
+                errors.add("index_number", f"索引号“{shown(number)}”已被系统中的其他信息使用。")
             elif number in first_row_of:
-                errors.add("index_number", f"索引号“{number}”与第 {first_row_of[number]} 行重复。")
+                errors.add("index_number", f"索引号“{shown(number)}”与第 {first_row_of[number]} 行重复。")
             else:
                 first_row_of[number] = row.number
         attachments = _check_attachments(row, errors, source, staging, staged)
@@ -539,8 +548,8 @@ def _check_rows(organisation, rows, source, staging: Path, result, progress) -> 
     if source is not None:
         unused = sorted(set(source.paths) - source.used)
         if unused:
-            shown = "、".join(unused[:10]) + ("等" if len(unused) > 10 else "")
-            result.warnings.append(f"附件包中有 {len(unused)} 个文件没有被任何一行引用：{shown}。")
+            listed = "、".join(unused[:10]) + ("等" if len(unused) > 10 else "")
+            result.warnings.append(f"附件包中有 {len(unused)} 个文件没有被任何一行引用：{listed}。")
     return planned
 
 
@@ -576,7 +585,7 @@ def _check_fields(row: _Row, errors: _RowErrors, organisation, categories, publi
     repealed = _date_cell(row.values.get("repealed_on"), "repealed_on", errors, required=False)
     if validity is None:
         hint = "（已修订的信息请先按“有效”导入，再在后台关联修订后的信息）" if "修" in validity_text else ""
-        errors.add("validity", f"“{validity_text}”不是有效的取值，应为“有效”或“废止”{hint}。")
+        errors.add("validity", f"“{shown(validity_text)}”不是有效的取值，应为“有效”或“废止”{hint}。")
     elif validity == Item.Validity.REPEALED and repealed is None:
         errors.add("repealed_on", "有效性为“废止”时必须填写废止日期。")
     elif validity == Item.Validity.VALID and repealed is not None:
@@ -587,7 +596,7 @@ def _check_fields(row: _Row, errors: _RowErrors, organisation, categories, publi
     mode_text = values.get("mode", "")
     fields["mode"] = MODE_VALUES.get(mode_text, Item.Mode.PROACTIVE if not mode_text else None)
     if fields["mode"] is None:
-        errors.add("mode", f"“{mode_text}”不是有效的取值，应为“主动公开”或“依申请公开”。")
+        errors.add("mode", f"“{shown(mode_text)}”不是有效的取值，应为“主动公开”或“依申请公开”。")
 
     fields["body"] = _body_html(values.get("body", ""))
     return fields
@@ -605,9 +614,9 @@ def _find_category(value: str, categories: list[Category], errors: _RowErrors) -
         return by_name[0]
     if by_name:
         codes = "、".join(c.code for c in by_name)
-        errors.add("category", f"有多个名为“{value}”的分类（编码 {codes}），请改填类别编码。")
+        errors.add("category", f"有多个名为“{shown(value)}”的分类（编码 {codes}），请改填类别编码。")
     else:
-        errors.add("category", f"本机构的公开目录中没有编码或名称为“{value}”的分类。")
+        errors.add("category", f"本机构的公开目录中没有编码或名称为“{shown(value)}”的分类。")
     return None
 
 
@@ -617,7 +626,7 @@ def _find_publisher(value: str, organisation, publishers: list[Organisation], er
     for candidate in publishers:
         if value in (candidate.name, candidate.short_name):
             return candidate
-    errors.add("publisher", f"“{value}”不是{organisation.short_name}或其内设机构的名称。")
+    errors.add("publisher", f"“{shown(value)}”不是{organisation.short_name}或其内设机构的名称。")
     return None
 
 
@@ -636,13 +645,13 @@ def _date_cell(value, key: str, errors: _RowErrors, *, required: bool) -> dateti
     if match is None and re.fullmatch(r"\d{8}", text):
         match = _DATE_RE.match(f"{text[:4]}-{text[4:6]}-{text[6:]}")
     if match is None:
-        errors.add(key, f"“{text}”不是日期，请写成 2024-03-05 或 2024年3月5日。")
+        errors.add(key, f"“{shown(text)}”不是日期，请写成 2024-03-05 或 2024年3月5日。")
         return None
     parts = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
     try:
         return datetime(parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"])
     except ValueError:
-        errors.add(key, f"“{text}”不是存在的日期。")
+        errors.add(key, f"“{shown(text)}”不是存在的日期。")
         return None
 
 
@@ -679,7 +688,7 @@ def _check_attachments(row: _Row, errors: _RowErrors, source, staging: Path, sta
             staged[path] = _stage(source, path, staging, len(staged))
         outcome = staged[path]
         if isinstance(outcome, ValidationError):
-            errors.add("attachments", f"附件“{name}”：{outcome.messages[0]}")
+            errors.add("attachments", f"附件“{shown(name)}”：{outcome.messages[0]}")
         else:
             found.append(outcome)
     return found

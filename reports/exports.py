@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from reports.figures import NARRATIVE_FIELDS, NARRATIVE_TITLE, DisplayTable, headline, numbered, section_tables
 from reports.months import Month
 from township_portal.lib import pdf
+from township_portal.lib.csv_safe import csv_cell
 
 
 @dataclass
@@ -240,17 +241,11 @@ def _save(wb: Workbook) -> bytes:
 # --- CSV ----------------------------------------------------------------------
 
 
-# Spreadsheet programs run a CSV cell that starts with one of these as a formula;
-# a leading apostrophe makes them show it as text (OWASP's CSV-injection advice).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_value(value):
+    # Text that starts like a formula is shown as text (township_portal.lib.csv_safe).
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
+    return "" if value is None else csv_cell(value)
 
 
 def _csv_row(cells) -> list:

@@ -259,3 +259,19 @@ try:
         raise ValueError(ANNUAL_REPORT_DEADLINE)
 except ValueError:
     raise ImproperlyConfigured("ANNUAL_REPORT_DEADLINE must be a day of the year as MM-DD, e.g. 01-31.") from None
+
+# --- Hostile input (issue 14) --------------------------------------------------
+# Every uploaded or imported file is parsed under these limits (township_portal.lib.bounded);
+# a file over one is refused with a message naming it, before the expensive step.
+# One part of an Office/OFD package (document.xml, a sheet, sharedStrings.xml) may inflate to this much.
+ATTACHMENT_MAX_PART_BYTES = env_int("ATTACHMENT_MAX_PART_BYTES", 50 * 1024 * 1024, minimum=1024 * 1024)
+ATTACHMENT_MAX_PARTS = env_int("ATTACHMENT_MAX_PARTS", 10_000, minimum=10)
+ATTACHMENT_MAX_PDF_PAGES = env_int("ATTACHMENT_MAX_PDF_PAGES", 3000, minimum=1)
+ATTACHMENT_MAX_SHEET_ROWS = env_int("ATTACHMENT_MAX_SHEET_ROWS", 200_000, minimum=100)
+# Seconds of work allowed to read one file's text (checked between pages, rows and XML elements).
+ATTACHMENT_PARSE_SECONDS = env_int("ATTACHMENT_PARSE_SECONDS", 20, minimum=1)
+# Import spreadsheets (items and catalogs): rows (empty ones included), inflated bytes, and the
+# work done in a web request before the import moves to the task worker.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=10)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024)
+CATALOG_IMPORT_MAX_ROWS = env_int("CATALOG_IMPORT_MAX_ROWS", 5_000, minimum=10)
