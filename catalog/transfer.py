@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from catalog.models import Channel, ColumnKind, Obligation
 from township_portal.lib.bounded import LimitExceeded, SheetLimits, shown, text_rows_limits, xlsx_rows
+from township_portal.lib.cleaning import bidi_refusal, clean_text
 from township_portal.lib.csv_safe import csv_cell, csv_uncell
 
 COUNTY_COLUMNS = [
@@ -194,7 +195,7 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean_text(str(value)).strip()
 
 
 def _check_kind(file_name: str, data: bytes) -> str:
@@ -272,7 +273,8 @@ def _csv_rows(data: bytes, file_name: str) -> list[list[str]]:
             ]
         ) from None
     try:
-        rows = [[csv_uncell(cell.strip()) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows = [[csv_uncell(clean_text(cell).strip()) for cell in row] for row in reader]
     except csv.Error as exc:
         raise CatalogFileError([Problem(None, None, f"CSV 格式错误：{exc}")]) from None
     try:
@@ -350,6 +352,10 @@ def parse_catalog_file(file_name: str, data: bytes) -> ParsedCatalog:
 
         if not any(cells):
             continue
+        for name in ("目录类别", "一级事项", "二级事项"):
+            message = bidi_refusal(cell(name), label=name)
+            if message:
+                problem(name, message)
         if not any(cell(name) for name in COUNTY_COLUMNS):
             code = cell("目录类别编码")
             if not code:

@@ -54,6 +54,7 @@ from township_portal.lib.bounded import (
     sheet_rows,
     zip_limits,
 )
+from township_portal.lib.cleaning import UNUSABLE_FILE_NAME
 from township_portal.lib.files import atomic_with_files, save_field_file
 
 # Extracted text is kept for search and the scan; a bigger text is cut here.
@@ -160,8 +161,11 @@ def image_check(uploaded_file: File, *, name: str | None = None) -> CheckedFile:
 
 def _check(uploaded_file: File, *, name: str | None, images_only: bool) -> CheckedFile:
     original_name = clean_file_name(name if name is not None else uploaded_file.name or "")
-    if not original_name:
-        raise ValidationError("文件名不能为空。", code="no_name")
+    if not original_name or original_name == UNUSABLE_FILE_NAME or not original_name.strip("."):
+        raise ValidationError(
+            "文件名无法使用（为空、只有“.”或含有路径）。请把文件改成一个普通的名字（如“通知.pdf”）后重新上传。",
+            code="no_name",
+        )
     size = uploaded_file.size
     if size is None:
         uploaded_file.seek(0, io.SEEK_END)

@@ -52,6 +52,7 @@ from disclosure.models import Attachment, IndexCounter, Item, ItemChannel, ItemR
 from disclosure.services import index_number_allocate, item_create, item_scan
 from search.indexing import index_items, touch_organisations
 from township_portal.lib.bounded import LimitExceeded, SheetLimits, shown, text_rows_limits, xlsx_rows
+from township_portal.lib.cleaning import bidi_refusal, clean_text
 from township_portal.lib.files import atomic_with_files, staging_folder
 
 # Column names as township spreadsheets write them; the first is the canonical one.
@@ -301,6 +302,9 @@ def _decode_csv(data: bytes, result: ImportResult) -> str | None:
     decoded = []
     for number, line in enumerate(lines, 1):
         try:
+            if encoding != "utf-8" and not line.isascii() and _is_utf8(line):
+                # GB18030 decodes almost any bytes: a UTF-8 row would come out as mojibake.
+                raise UnicodeDecodeError(encoding, line, 0, len(line), "a UTF-8 row in a GBK file")
             decoded.append(line.decode(encoding))
         except UnicodeDecodeError:
             label = "UTF-8" if encoding == "utf-8" else "GBK"
@@ -312,6 +316,14 @@ def _decode_csv(data: bytes, result: ImportResult) -> str | None:
             )
             decoded.append(line.decode(encoding, errors="replace"))
     return "\n".join(decoded).replace("\r\n", "\n") if not result.errors else None
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _normalise_header(value) -> str:
@@ -357,7 +369,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return clean_text(str(value)).strip()
 
 
 # --- Attachment sources ---------------------------------------------------------------------
@@ -558,6 +570,10 @@ def _check_fields(row: _Row, errors: _RowErrors, organisation, categories, publi
     fields: dict = {}
     if not values.get("title"):
         errors.add("title", "不能为空。")
+    for key in ("title", "category", "publisher", "attachments"):
+        message = bidi_refusal(values.get(key, ""), label=COLUMN_NAMES[key])
+        if message:
+            errors.add(key, message)
     for key, limit in MAX_LENGTHS.items():
         if len(values.get(key, "")) > limit:
             errors.add(key, f"不能超过 {limit} 个字（现有 {len(values[key])} 个）。")

@@ -130,7 +130,9 @@ class Organisation(models.Model):
             self.Kind.TOWNSHIP: {self.Kind.COUNTY},
             self.Kind.DEPARTMENT: {self.Kind.COUNTY},
             self.Kind.OFFICE: {self.Kind.TOWNSHIP, self.Kind.DEPARTMENT},
-        }[self.kind]
+        }.get(self.kind)
+        if allowed_parents is None:
+            return  # not a kind at all: the field's own error says so
         if self.parent_id is None and allowed_parents:
             raise ValidationError({"parent": _("该类型的机构必须有上级机构。")})
         if self.parent_id is not None and self.parent.kind not in allowed_parents:
