@@ -101,7 +101,9 @@ def _apply_change(item: Item, *, by, when: datetime) -> None:
 def item_publish(*, item: Item, by, at: datetime | None = None) -> Item:
     """Publish an approved item now, or at `at` if that is later (定时发布).
 
-    Guarantees: only an approved item is published; it gets its index number in the same
+    Guarantees: only an approved item is published; a publication time the approval set
+    (the item waits for it) is brought forward or moved only by an approver who did not
+    write the item, and the move is in the audit trail (``item.reschedule``); it gets its index number in the same
     transaction (see `index_number_allocate`), its publish date, its lateness in working
     days against `due_on`, and the website channel; the search index is updated in the
     same transaction. `by` is None only for the scheduler (`publish_scheduled`).
@@ -113,6 +115,9 @@ def item_publish(*, item: Item, by, at: datetime | None = None) -> Item:
         _require_editor(by, item)
     if item.status != Item.Status.APPROVED:
         raise ValidationError(f"只有已审核通过的信息才能发布（当前：{item.get_status_display()}）。")
+    scheduled = item.scheduled_for
+    if by is not None and scheduled is not None and scheduled > now and when != scheduled:
+        _reschedule(item, by=by, scheduled=scheduled, when=when, now=now)
     if when > now:
         item.scheduled_for = when
         item.save(update_fields=["scheduled_for", "updated_at"])
@@ -125,6 +130,26 @@ def item_publish(*, item: Item, by, at: datetime | None = None) -> Item:
         )
         return item
     return _publish(item, by=by, when=when)
+
+
+def _reschedule(item: Item, *, by, scheduled: datetime, when: datetime, now: datetime) -> None:
+    """The time an approval set binds the author: only an approver who did not write it moves it, audited."""
+    _require_role(by, item, {Role.APPROVER}, "更改或提前签发时定下的发布时间")
+    review = item.reviews.filter(status=Review.Status.APPROVED).order_by("-submitted_at").first()
+    if review is not None and by.pk in review.authors:
+        raise PermissionDenied("起草或修改过本信息的人不能更改签发时定下的发布时间。")
+    audit_record(
+        actor=by,
+        action="item.reschedule",
+        obj=item,
+        organisation=item.organisation,
+        before={"scheduled_for": scheduled.isoformat()},
+        after={
+            "scheduled_for": when.isoformat() if when > now else None,
+            "published_at": None if when > now else when.isoformat(),
+        },
+        note="提前发布" if when <= now else "更改定时发布时间",
+    )
 
 
 def items_publish_scheduled(*, now: datetime | None = None) -> tuple[list[Item], list[tuple[Item, str]]]:
@@ -172,6 +197,8 @@ def item_emergency_publish(*, item: Item, by, reason: str, at: datetime | None =
     _require_role(by, item, {Role.ORG_ADMIN}, "紧急发布")
     if item.status not in Item.UNPUBLISHED_STATUSES:
         raise ValidationError(f"“{item.get_status_display()}”状态的信息不能紧急发布。")
+    if item.status == Item.Status.APPROVED and item.scheduled_for is not None and item.scheduled_for > when:
+        raise PermissionDenied("这条信息已签发并定时发布，发布时间只能由审核人（分管领导）更改或提前。")
     if not item.summary.strip():
         raise ValidationError({"summary": "发布前请填写内容概述（公开目录要显示）。"})
     open_findings = _scan(item)
