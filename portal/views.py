@@ -29,6 +29,7 @@ from portal.paging import keyset_page, neighbours
 from portal.presenters import column_rows, item_metadata, search_results, years_between
 from search.models import SearchEntry
 from search.queries import capped_count, entry_for_identifier, last_changed, published_between, ranked_search
+from township_portal.lib import ratelimit
 from township_portal.lib.health import database_status
 from township_portal.lib.pdf import html_to_text, notice_pdf
 from township_portal.lib.qr import qr_svg
@@ -276,6 +277,11 @@ def search(request):
     context = {"form": form, "query": query, "county": county, "frame": frame}
     if query.error or not query.terms:
         return render(request, "portal/search.html", context)
+    if not ratelimit.allow(
+        key=f"search:ip:{ratelimit.client_address(request)}", limit=settings.SEARCH_RATE_LIMIT, window=60
+    ):
+        message = "搜索太频繁，请一分钟后再试。"
+        return render(request, "refused.html", {"status": 429, "message": message}, status=429)
     entry = entry_for_identifier(raw)
     if entry is not None:
         return redirect("portal:item", entry.organisation.slug, entry.pk)

@@ -5,6 +5,7 @@ portal runs in development mode on SQLite with local media; production is this
 same file with DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL set.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     # Project apps; imports go one way: reports -> portal -> disclosure -> search -> catalog -> audit.
     "audit",
     "catalog",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: the login lockout (township_portal.lib.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "township_portal.urls"
@@ -124,6 +128,11 @@ CACHES = {
 # text extraction, rebuilds) is a django-tasks task stored in the database; `manage.py
 # db_worker` runs it (`make run` starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+AUTHENTICATION_BACKENDS = [
+    "township_portal.lib.lockout.PortalAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -278,3 +287,19 @@ ATTACHMENT_PARSE_SECONDS = env_int("ATTACHMENT_PARSE_SECONDS", 20, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=10)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024)
 CATALOG_IMPORT_MAX_ROWS = env_int("CATALOG_IMPORT_MAX_ROWS", 5_000, minimum=10)
+
+# Login lockout (django-axes): per account and per address, separately.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "township_portal.lib.lockout.lockout_response"
+AXES_VERBOSE = False
+# Login form posts per address per minute, right or wrong (township_portal.lib.ratelimit).
+LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 20, minimum=1)
+SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60, minimum=1)
+# Staff sessions end after this many minutes without a request, and when the browser closes.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True

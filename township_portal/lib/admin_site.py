@@ -7,12 +7,16 @@ for every app, new ones included. A list filter's own code (a ``SimpleListFilter
 the changelist treats it as Django treats any bad lookup, showing the list with "(出现错误)".
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
+
+from township_portal.lib.ratelimit import allow, client_address
 
 BAD_VALUE_ERRORS = (ValueError, TypeError, OverflowError, ValidationError)
 
@@ -60,6 +64,21 @@ SAFE_WIDGETS = {AutocompleteSelect: SafeAutocompleteSelect, AutocompleteSelectMu
 
 
 class PortalAdminSite(admin.AdminSite):
+    def login(self, request, extra_context=None):
+        """Django's login, with at most LOGIN_RATE_LIMIT posts a minute from one address (lockout: django-axes)."""
+        if request.method == "POST" and not allow(
+            key=f"login:ip:{client_address(request)}", limit=settings.LOGIN_RATE_LIMIT, window=60
+        ):
+            response = render(
+                request,
+                "refused.html",
+                {"status": 429, "message": "登录尝试太频繁，请一分钟后再试。"},
+                status=429,
+            )
+            response["Retry-After"] = "60"
+            return response
+        return super().login(request, extra_context)
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, HardenedAdminMixin):
