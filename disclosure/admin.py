@@ -4,6 +4,7 @@ Every button posts to one small view that calls one service; the services decide
 do what, so a forged request is refused just like a hidden button.
 """
 
+import uuid
 from datetime import date
 
 from django import forms
@@ -459,7 +460,7 @@ class ItemAdmin(OrganisationScopedAdmin):
         item = self._item_or_404(request, object_id)
         if not self.has_change_permission(request, item):
             raise PermissionDenied
-        form = ChannelForm(request.POST or None, request.FILES or None)
+        form = ChannelForm(request.POST or None, request.FILES or None, initial={"key": uuid.uuid4()})
         if request.method == "POST" and form.is_valid():
             try:
                 services.channel_record(item=item, by=request.user, **form.cleaned_data)
@@ -508,6 +509,8 @@ class ChannelForm(forms.Form):
     photo = forms.FileField(
         label=_("现场照片"), required=False, help_text=_("可选，JPEG、PNG 等图片；照片中的拍摄位置和相机信息会被去除。")
     )
+    # The idempotency key: the same form posted twice records once.
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
 def _message(exc) -> str:

@@ -95,6 +95,8 @@ class ItemImportForm(forms.Form):
         required=False,
         help_text=_("ZIP 文件，内含表格“附件”列中列出的文件。"),
     )
+    # The idempotency key: the same form posted twice starts one import.
+    key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,17 +1,18 @@
+import uuid
 from urllib.parse import quote
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from catalog.access import can_view
 from disclosure.forms import ItemImportForm
-from disclosure.importing import import_items
-from disclosure.models import Attachment, Item
+from disclosure.import_jobs import import_job_start
+from disclosure.models import Attachment, ImportJob, Item
 from township_portal.lib.files import file_unavailable
 
 
@@ -59,19 +60,26 @@ def _content_disposition(attachment: Attachment) -> str:
 
 @staff_member_required
 def item_import(request):
-    """Bulk import of items already published on a township's old site (机构管理员 only)."""
-    form = ItemImportForm(request.POST or None, request.FILES or None, user=request.user)
+    """Bulk import of items already published on a township's old site (机构管理员 only), run by the worker."""
+    form = ItemImportForm(request.POST or None, request.FILES or None, user=request.user, initial={"key": uuid.uuid4()})
     if not form.fields["organisation"].queryset.exists():
         raise PermissionDenied
-    result = None
     if request.method == "POST" and form.is_valid():
-        result = import_items(
+        job = import_job_start(
             organisation=form.cleaned_data["organisation"],
             spreadsheet=form.cleaned_data["spreadsheet"],
-            attachments_dir_or_zip=form.cleaned_data["attachments"],
+            attachments=form.cleaned_data["attachments"],
             by=request.user,
+            key=form.cleaned_data["key"],
         )
-        if result.ok:
-            messages.success(request, f"已导入 {len(result.items)} 条信息、{result.attachment_count} 个附件。")
-    context = {**admin.site.each_context(request), "title": "批量导入已发布信息", "form": form, "result": result}
-    return render(request, "disclosure/item_import.html", context)
+        return redirect("disclosure:item_import_job", job.pk)
+    context = {**admin.site.each_context(request), "title": "批量导入已发布信息", "form": form}
+    return render(request, "disclosure/item_import_form.html", context)
+
+
+@staff_member_required
+def item_import_job(request, pk):
+    """One import's page: its progress while the worker runs it (the page reloads itself), then its result."""
+    job = get_object_or_404(ImportJob, pk=pk, requested_by=request.user)
+    context = {**admin.site.each_context(request), "title": f"批量导入：{job.spreadsheet_name}", "job": job}
+    return render(request, "disclosure/item_import_job.html", context)

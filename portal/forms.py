@@ -34,6 +34,8 @@ class BulletinPostingForm(forms.Form):
 
     posted_on = forms.DateField(label="张贴日期", widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label="张贴地点", max_length=100)
+    # The idempotency key: the same form posted twice records once.
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def clean_posted_on(self):
         posted_on = self.cleaned_data["posted_on"]

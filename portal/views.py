@@ -1,5 +1,6 @@
 import hashlib
 import re
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -380,7 +381,8 @@ def item_notice(request, slug, pk):
     township = frame.organisation
     may_record = can_edit(request.user, item.organisation_id)
     form = BulletinPostingForm(
-        request.POST or None, initial={"posted_on": timezone.localdate(), "place": f"{township.short_name}政务公开栏"}
+        request.POST or None,
+        initial={"posted_on": timezone.localdate(), "place": f"{township.short_name}政务公开栏", "key": uuid.uuid4()},
     )
     if request.method == "POST":
         if not may_record:
@@ -393,6 +395,7 @@ def item_notice(request, slug, pk):
                     posted_on=form.cleaned_data["posted_on"],
                     by=request.user,
                     place=form.cleaned_data["place"],
+                    key=form.cleaned_data["key"],
                 )
             except ValidationError as error:
                 _form_errors(form, error)

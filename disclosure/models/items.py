@@ -300,6 +300,8 @@ class ItemChannel(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # The idempotency key of the form that recorded it: the same submission twice records once.
+    submission_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("公开渠道记录")

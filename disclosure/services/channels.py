@@ -45,6 +45,7 @@ def channel_record(
     place: str = "",
     link: str = "",
     photo=None,
+    key=None,
 ) -> ItemChannel:
     """Record that a published item also went out on another channel (公示栏, 纸质, 微信…).
 
@@ -54,10 +55,16 @@ def channel_record(
     passes the attachment checks for pictures (`image_check`: an image by content, within the
     size limit, no decompression bomb) and is stored re-encoded without EXIF (GPS, camera)
     under a generated name; a refused photo or a failed save leaves no file behind.
-    Counting treats one item on several channels as one item.
+    Counting treats one item on several channels as one item. With ``key`` (the form's
+    idempotency key) the same submission recorded twice is recorded once: the second call
+    returns the first record and writes nothing.
     """
     item = _locked(item)
     _require_editor(by, item)
+    if key is not None:
+        earlier = ItemChannel.objects.filter(submission_key=key, item=item).first()
+        if earlier is not None:
+            return earlier
     if item.status != Item.Status.PUBLISHED:
         raise ValidationError("只有已发布的信息才能登记公开渠道。")
     errors = {}
@@ -93,7 +100,9 @@ def channel_record(
             errors["photo"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    record = ItemChannel(item=item, channel=channel, posted_on=posted_on, place=place, link=link, recorded_by=by)
+    record = ItemChannel(
+        item=item, channel=channel, posted_on=posted_on, place=place, link=link, recorded_by=by, submission_key=key
+    )
     if checked is not None:
         # The re-encoded picture (no GPS position or camera), under a name that says nothing.
         save_field_file(instance=record, field="photo", filename=generated_name(checked), content=checked.data)

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from PIL import Image
 from audit.models import AuditEvent
 from catalog.models import Category, Channel
 from disclosure.importing import import_items
-from disclosure.models import Attachment, Item, ItemChannel, PersonalDataFinding
+from disclosure.models import Attachment, ImportJob, Item, ItemChannel, PersonalDataFinding
 from disclosure.services import index_number_allocate
 from search.models import SearchEntry
 from tests.disclosure import files
@@ -521,6 +522,11 @@ def test_the_command_lists_every_error_by_row_and_fails(tmp_path, shuangxi, cate
 # --- the staff page ---------------------------------------------------------------------------
 
 
+def run_worker():
+    """The task worker, for real: `manage.py db_worker` until the queue is empty."""
+    call_command("db_worker", batch=True, startup_delay=False, interval=0)
+
+
 def test_the_administrator_imports_through_the_staff_page(
     client, tmp_path, shuangxi, categories, org_admin, django_capture_on_commit_callbacks
 ):
@@ -528,29 +534,84 @@ def test_the_administrator_imports_through_the_staff_page(
     archive = write_zip(tmp_path / "附件.zip", attachment_files())
     client.force_login(org_admin)
     url = reverse("disclosure:item_import")
-    assert client.get(url).status_code == 200
+    form = client.get(url)
+    key = form.context["form"]["key"].value()
 
     with (
         spreadsheet.open("rb") as sheet,
         archive.open("rb") as zipped,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        response = client.post(url, {"organisation": shuangxi.pk, "spreadsheet": sheet, "attachments": zipped})
+        data = {"organisation": shuangxi.pk, "spreadsheet": sheet, "attachments": zipped, "key": key}
+        response = client.post(url, data)
 
-    assert response.status_code == 200
-    assert "已导入 3 条信息、3 个附件" in response.content.decode()
+    # The request only stores the files and queues the job; its page follows the worker.
+    assert response.status_code == 302
+    job_page = response["Location"]
+    assert not Item.objects.exists()
+    waiting = client.get(job_page).content.decode()
+    assert "排队中" in waiting and 'http-equiv="refresh"' in waiting
+
+    run_worker()
+
+    page = client.get(job_page).content.decode()
+    assert "已导入 3 条信息、3 个附件" in page and 'http-equiv="refresh"' not in page
     assert Item.objects.filter(status=Item.Status.PUBLISHED).count() == 3
+    job = ImportJob.objects.get()
+    assert not job.spreadsheet and not job.attachments  # the uploads are gone once imported
 
 
-def test_the_staff_page_lists_errors_by_row_and_imports_nothing(client, tmp_path, shuangxi, categories, org_admin):
+def test_the_same_import_posted_twice_imports_once(
+    client, tmp_path, shuangxi, categories, org_admin, django_capture_on_commit_callbacks
+):
+    spreadsheet = write_xlsx(tmp_path / "信息.xlsx", good_rows(shuangxi))
+    archive = write_zip(tmp_path / "附件.zip", attachment_files())
+    client.force_login(org_admin)
+    key = client.get(reverse("disclosure:item_import")).context["form"]["key"].value()
+    locations = []
+    for _ in range(2):  # the probe's replay: the same POST again
+        with (
+            spreadsheet.open("rb") as sheet,
+            archive.open("rb") as zipped,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            data = {"organisation": shuangxi.pk, "spreadsheet": sheet, "attachments": zipped, "key": key}
+            locations.append(client.post(reverse("disclosure:item_import"), data)["Location"])
+        run_worker()
+    assert locations[0] == locations[1]
+    assert ImportJob.objects.count() == 1
+    assert Item.objects.filter(status=Item.Status.PUBLISHED).count() == 3
+    # Reloading the result page writes nothing either.
+    client.get(locations[0])
+    assert Item.objects.count() == 3
+
+
+def test_the_staff_page_lists_errors_by_row_and_imports_nothing(
+    client, tmp_path, shuangxi, categories, org_admin, django_capture_on_commit_callbacks
+):
     spreadsheet = write_xlsx(tmp_path / "信息.xlsx", [row(索引号="A-1", 目录分类="招商引资")])
     client.force_login(org_admin)
 
-    with spreadsheet.open("rb") as sheet:
-        response = client.post(reverse("disclosure:item_import"), {"organisation": shuangxi.pk, "spreadsheet": sheet})
+    with spreadsheet.open("rb") as sheet, django_capture_on_commit_callbacks(execute=True):
+        data = {"organisation": shuangxi.pk, "spreadsheet": sheet, "key": uuid.uuid4()}
+        response = client.post(reverse("disclosure:item_import"), data)
+    run_worker()
 
-    assert "第 2 行，“目录分类”列：本机构的公开目录中没有编码或名称为“招商引资”的分类。" in response.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "第 2 行，“目录分类”列：本机构的公开目录中没有编码或名称为“招商引资”的分类。" in page
     assert not Item.objects.exists()
+
+
+def test_another_administrator_cannot_open_the_job_page(
+    client, tmp_path, shuangxi, categories, org_admin, make_staff, django_capture_on_commit_callbacks
+):
+    spreadsheet = write_xlsx(tmp_path / "信息.xlsx", good_rows(shuangxi))
+    client.force_login(org_admin)
+    with spreadsheet.open("rb") as sheet, django_capture_on_commit_callbacks(execute=True):
+        data = {"organisation": shuangxi.pk, "spreadsheet": sheet, "key": uuid.uuid4()}
+        location = client.post(reverse("disclosure:item_import"), data)["Location"]
+    client.force_login(make_staff("sx_admin2", shuangxi, "org_admin"))
+    assert client.get(location).status_code == 404
 
 
 def test_the_staff_page_is_closed_to_authors_and_residents(client, shuangxi, categories, author):
@@ -567,7 +628,8 @@ def test_an_administrator_cannot_import_into_another_township(
     client.force_login(org_admin)
 
     with spreadsheet.open("rb") as sheet:
-        response = client.post(reverse("disclosure:item_import"), {"organisation": yingqian.pk, "spreadsheet": sheet})
+        data = {"organisation": yingqian.pk, "spreadsheet": sheet, "key": uuid.uuid4()}
+        response = client.post(reverse("disclosure:item_import"), data)
 
     assert "organisation" in response.context["form"].errors
     assert not Item.objects.exists()

@@ -90,3 +90,17 @@ def test_staff_sessions_end_after_30_idle_minutes_and_with_the_browser(client, a
     session.set_expiry(-1)
     session.save()
     assert client.get(reverse("admin:index")).status_code == 302  # back to the login page
+
+
+def test_working_moves_the_expiry_on(client, author, settings):
+    import time
+
+    log_in(client, author.username, PASSWORD)
+    session = client.session
+    session["_seen"] = int(time.time()) - 120  # the last refresh two minutes ago
+    session.set_expiry(None)
+    session.save()
+    before = client.session.get_expiry_date()
+    time.sleep(1)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.session.get_expiry_date() > before
