@@ -258,6 +258,14 @@ class CategoryAdmin(OrganisationScopedAdmin):
     search_fields = ["name", "code"]
     list_select_related = ["organisation", "parent"]
     list_per_page = 200
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "organisation" and formfield is not None:
+            # Catalogs belong to the disclosing bodies (townships, departments, the county's template).
+            formfield.queryset = formfield.queryset.exclude(kind=Organisation.Kind.OFFICE)
+        return formfield
+
     fields = ["organisation", "parent", "code", "name", "description", "column_kind", "order", "is_active", "source"]
     readonly_fields = ["source"]
     inlines = [ObligationInline]

@@ -162,6 +162,8 @@ def catalog_import(
     created; nothing is removed. Raises CatalogFileError (naming rows and columns) and then
     writes nothing.
     """
+    if organisation.kind == Organisation.Kind.OFFICE:
+        raise CatalogFileError([Problem(None, None, "内设机构（站所）没有自己的公开目录，请导入到所属乡镇。")])
     parsed = parse_catalog_file(file_name, data)
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=organisation.pk)

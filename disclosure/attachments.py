@@ -575,11 +575,17 @@ def _pdf_text(file: File, name: str, deadline: Deadline) -> str:
 WORD_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_text(archive: zipfile.ZipFile, deadline: Deadline) -> str:
-    """Paragraphs of the body (tables included), then of the headers and footers, streamed.
+# Word's runs of text, tabs and paragraph ends, as Word writes them (prefix w:).
+_WORD_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|(<w:tab\b[^>]*/>)|(</w:p>)")
+_PARAGRAPH_END = b"</w:p>"
 
-    Read with iterparse and cleared as it goes, so memory stays flat however long the part
-    is; python-docx builds the whole tree (gigabytes for a 185 MB document.xml).
+
+def _docx_text(archive: zipfile.ZipFile, deadline: Deadline) -> str:
+    """Paragraphs of the body (tables included), then of the headers and footers.
+
+    Each part is inflated a megabyte at a time and scanned paragraph by paragraph, so memory
+    stays flat and a long part costs little; python-docx builds the whole tree (gigabytes for a
+    185 MB document.xml, minutes of work). The part's size was checked before (`_open_zip`).
     """
     names = archive.namelist()
     if "word/document.xml" not in names:
@@ -591,23 +597,44 @@ def _docx_text(archive: zipfile.ZipFile, deadline: Deadline) -> str:
     total = 0
     for part in parts:
         with archive.open(part) as stream:
-            for count, (_event, element) in enumerate(ElementTree.iterparse(stream, events=("end",))):
-                if count % 10_000 == 0:
-                    deadline.check()
-                if element.tag != WORD_MAIN + "p":
-                    continue
-                text = "".join(
-                    (node.text or "") if node.tag == WORD_MAIN + "t" else "\t"
-                    for node in element.iter()
-                    if node.tag in (WORD_MAIN + "t", WORD_MAIN + "tab")
-                )
-                element.clear()
-                if text:
-                    lines.append(text)
-                    total += len(text)
-                    if total > MAX_TEXT_CHARS:
-                        return "\n".join(lines)
+            for text in _word_paragraphs(stream, deadline):
+                lines.append(text)
+                total += len(text)
+                if total > MAX_TEXT_CHARS:
+                    return "\n".join(lines)
     return "\n".join(lines)
+
+
+def _word_paragraphs(stream, deadline: Deadline):
+    """The non-empty paragraphs of one WordprocessingML part, read a megabyte at a time."""
+    import html
+
+    pending = b""
+    current: list[str] = []
+    while True:
+        chunk = stream.read(1024 * 1024)
+        deadline.check()
+        pending += chunk
+        cut = len(pending) if not chunk else pending.rfind(_PARAGRAPH_END) + len(_PARAGRAPH_END)
+        if chunk and cut < len(_PARAGRAPH_END):
+            continue  # no whole paragraph yet
+        complete, pending = pending[:cut], pending[cut:]
+        for match in _WORD_TEXT.finditer(complete):
+            text, tab, end = match.groups()
+            if end:
+                if current:
+                    line = "".join(current)
+                    if line:
+                        yield line
+                current = []
+            elif tab:
+                current.append("\t")
+            else:
+                current.append(html.unescape(text.decode("utf-8", "replace")))
+        if not chunk:
+            break
+    if current and "".join(current):
+        yield "".join(current)
 
 
 def _xlsx_text(file: File, name: str, deadline: Deadline) -> str:
@@ -637,16 +664,21 @@ def _xlsx_text(file: File, name: str, deadline: Deadline) -> str:
 
 def _xml_text(archive: zipfile.ZipFile, wanted, tag_suffix: str, deadline: Deadline) -> str:
     """Text of the given XML parts of a package, one line per element whose tag ends with tag_suffix (streamed)."""
+    from lxml import etree
+
     lines = []
     members = sorted((n for n in archive.namelist() if wanted(n)), key=_natural_key)
     for member in members:
         with archive.open(member) as stream:
-            for count, (_event, element) in enumerate(ElementTree.iterparse(stream, events=("end",))):
-                if count % 10_000 == 0:
+            events = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True)
+            for count, (_event, element) in enumerate(events):
+                if count % 5_000 == 0:
                     deadline.check()
-                if element.tag.endswith(tag_suffix) and element.text:
+                if isinstance(element.tag, str) and element.tag.endswith(tag_suffix) and element.text:
                     lines.append(element.text)
-                element.clear()
+                if len(element) == 0:
+                    continue
+                element.clear(keep_tail=False)
     return "\n".join(lines)
 
 

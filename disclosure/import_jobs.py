@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from disclosure.importing import import_items, importable_organisations
+from disclosure.importing import ImportIssue, ImportResult, import_items, importable_organisations
 from disclosure.models import ImportJob
 from township_portal.lib.files import atomic_with_files, delete_on_commit, save_field_file
 
@@ -66,10 +66,23 @@ def import_job_run(job_id: int) -> str:
             by=job.requested_by,
             progress=progress,
         )
+    except PermissionDenied as error:  # the role was taken away while the job waited
+        result = ImportResult(errors=[ImportIssue(str(error))])
+    except Exception:
+        result = ImportResult(
+            errors=[ImportIssue("导入时发生内部错误，未导入任何信息；系统管理员可在任务记录中查看原因。")]
+        )
+        _finish(job, result)
+        raise
     finally:
         spreadsheet.close()
         if attachments is not None:
             attachments.close()
+    _finish(job, result)
+    return job.status
+
+
+def _finish(job: ImportJob, result: ImportResult) -> None:
     with atomic_with_files():
         job.refresh_from_db()
         job.status = ImportJob.Status.DONE if result.ok else ImportJob.Status.REFUSED
@@ -86,4 +99,3 @@ def import_job_run(job_id: int) -> str:
                 delete_on_commit(storage=stored.storage, name=stored.name)
                 setattr(job, field, "")
         job.save()
-    return job.status

@@ -485,6 +485,16 @@ def _attachment_source(location, result: ImportResult) -> _AttachmentSource | No
     except (zipfile.BadZipFile, OSError, ValueError):
         result.errors.append(ImportIssue("附件包不是有效的 ZIP 压缩包。", column="附件"))
         return None
+    if len(infos) > settings.ATTACHMENT_MAX_PARTS:
+        archive.close()
+        result.errors.append(
+            ImportIssue(
+                f"附件包包含 {len(infos)} 个文件，"
+                f"超过了 {settings.ATTACHMENT_MAX_PARTS} 个的上限（文件数上限），请分批导入。",
+                column="附件",
+            )
+        )
+        return None
     unsafe = [_zip_member_name(info) for info in infos if _unsafe_zip_path(_zip_member_name(info))]
     links = [_zip_member_name(info) for info in infos if (info.external_attr >> 16) & 0o170000 == 0o120000]
     if unsafe or links:

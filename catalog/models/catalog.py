@@ -116,6 +116,11 @@ class Category(models.Model):
         return freshness_limits().get(self.column_kind)
 
     def clean(self):
+        if self.organisation_id is not None and self.organisation.kind == Organisation.Kind.OFFICE:
+            # An internal office (站所) publishes through its township's catalog, never one of its own.
+            raise ValidationError(
+                {"organisation": _("内设机构（站所）没有自己的公开目录，请把类别建在所属乡镇（或县的模板目录）下。")}
+            )
         if self.parent_id is None:
             return
         if self.parent.organisation_id != self.organisation_id:

@@ -128,3 +128,30 @@ def test_a_direction_override_in_an_imported_category_name_is_refused(shuangxi):
     with pytest.raises(CatalogFileError) as refused:
         parse_catalog_file("目录.csv", rows_to_csv(rows))
     assert "方向控制字符" in str(refused.value)
+
+
+def test_a_category_cannot_belong_to_an_internal_office(client, shuangxi_office, django_user_model):
+    from catalog.services import catalog_import
+    from catalog.transfer import CatalogFileError
+
+    root = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:catalog_category_add"),
+        {
+            "organisation": shuangxi_office.pk,
+            "code": "07",
+            "name": "民政所自己的栏目",
+            "column_kind": "notice",
+            "order": 0,
+        },
+    )
+    assert response.status_code == 200 and "organisation" in response.context["adminform"].form.errors
+    assert not Category.objects.exists()
+    try:
+        catalog_import(organisation=shuangxi_office, file_name="目录.csv", data=b"x", by=root)
+    except CatalogFileError as error:
+        assert "内设机构" in str(error)
+    else:
+        raise AssertionError("imported into an office")
+    assert not Category.objects.exists()
