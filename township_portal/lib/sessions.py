@@ -3,7 +3,9 @@
 The session cookie has no expiry date (``SESSION_EXPIRE_AT_BROWSER_CLOSE``) and the stored
 session lives ``SESSION_COOKIE_AGE`` (= the idle minutes) from its last save. Saving on every
 request would write the session row on every page; ``IdleSessionMiddleware`` saves it at most
-once a minute instead, which moves the expiry on while the person is working.
+once a minute instead, which moves the expiry on while the person is working. The clock starts
+when the login (which saves the session anyway) stores the time; a session made without the
+login page (the test client's ``login``) is not refreshed.
 """
 
 import time
@@ -19,7 +21,8 @@ class IdleSessionMiddleware:
     def __call__(self, request):
         session = getattr(request, "session", None)
         now = int(time.time())
-        if session is not None and session.session_key and now - session.get(SEEN_KEY, 0) >= REFRESH_SECONDS:
+        seen = session.get(SEEN_KEY) if session is not None and session.session_key else None
+        if seen is not None and now - seen >= REFRESH_SECONDS:
             session[SEEN_KEY] = now  # marks it modified: saved with a fresh expiry
         response = self.get_response(request)
         if session is not None and session.modified and not session.is_empty():
