@@ -523,12 +523,16 @@ def test_the_command_lists_every_error_by_row_and_fails(tmp_path, shuangxi, cate
 
 
 def run_worker():
-    """The task worker, for real: `manage.py db_worker` until the queue is empty."""
+    """The task worker, for real: `manage.py db_worker` until the queue is empty.
+
+    Tests that run it use `transactional_db`: the worker closes connections that are inside a
+    transaction (as a worker process should), which would end a test's wrapping transaction.
+    """
     call_command("db_worker", batch=True, startup_delay=False, interval=0)
 
 
 def test_the_administrator_imports_through_the_staff_page(
-    client, tmp_path, shuangxi, categories, org_admin, django_capture_on_commit_callbacks
+    client, tmp_path, shuangxi, categories, org_admin, transactional_db
 ):
     spreadsheet = write_xlsx(tmp_path / "信息.xlsx", good_rows(shuangxi))
     archive = write_zip(tmp_path / "附件.zip", attachment_files())
@@ -540,7 +544,6 @@ def test_the_administrator_imports_through_the_staff_page(
     with (
         spreadsheet.open("rb") as sheet,
         archive.open("rb") as zipped,
-        django_capture_on_commit_callbacks(execute=True),
     ):
         data = {"organisation": shuangxi.pk, "spreadsheet": sheet, "attachments": zipped, "key": key}
         response = client.post(url, data)
@@ -561,9 +564,7 @@ def test_the_administrator_imports_through_the_staff_page(
     assert not job.spreadsheet and not job.attachments  # the uploads are gone once imported
 
 
-def test_the_same_import_posted_twice_imports_once(
-    client, tmp_path, shuangxi, categories, org_admin, django_capture_on_commit_callbacks
-):
+def test_the_same_import_posted_twice_imports_once(client, tmp_path, shuangxi, categories, org_admin, transactional_db):
     spreadsheet = write_xlsx(tmp_path / "信息.xlsx", good_rows(shuangxi))
     archive = write_zip(tmp_path / "附件.zip", attachment_files())
     client.force_login(org_admin)
@@ -573,7 +574,6 @@ def test_the_same_import_posted_twice_imports_once(
         with (
             spreadsheet.open("rb") as sheet,
             archive.open("rb") as zipped,
-            django_capture_on_commit_callbacks(execute=True),
         ):
             data = {"organisation": shuangxi.pk, "spreadsheet": sheet, "attachments": zipped, "key": key}
             locations.append(client.post(reverse("disclosure:item_import"), data)["Location"])
@@ -587,12 +587,12 @@ def test_the_same_import_posted_twice_imports_once(
 
 
 def test_the_staff_page_lists_errors_by_row_and_imports_nothing(
-    client, tmp_path, shuangxi, categories, org_admin, django_capture_on_commit_callbacks
+    client, tmp_path, shuangxi, categories, org_admin, transactional_db
 ):
     spreadsheet = write_xlsx(tmp_path / "信息.xlsx", [row(索引号="A-1", 目录分类="招商引资")])
     client.force_login(org_admin)
 
-    with spreadsheet.open("rb") as sheet, django_capture_on_commit_callbacks(execute=True):
+    with spreadsheet.open("rb") as sheet:
         data = {"organisation": shuangxi.pk, "spreadsheet": sheet, "key": uuid.uuid4()}
         response = client.post(reverse("disclosure:item_import"), data)
     run_worker()
@@ -603,11 +603,11 @@ def test_the_staff_page_lists_errors_by_row_and_imports_nothing(
 
 
 def test_another_administrator_cannot_open_the_job_page(
-    client, tmp_path, shuangxi, categories, org_admin, make_staff, django_capture_on_commit_callbacks
+    client, tmp_path, shuangxi, categories, org_admin, make_staff, transactional_db
 ):
     spreadsheet = write_xlsx(tmp_path / "信息.xlsx", good_rows(shuangxi))
     client.force_login(org_admin)
-    with spreadsheet.open("rb") as sheet, django_capture_on_commit_callbacks(execute=True):
+    with spreadsheet.open("rb") as sheet:
         data = {"organisation": shuangxi.pk, "spreadsheet": sheet, "key": uuid.uuid4()}
         location = client.post(reverse("disclosure:item_import"), data)["Location"]
     client.force_login(make_staff("sx_admin2", shuangxi, "org_admin"))
