@@ -266,6 +266,21 @@ def item_print(request, slug, pk):
     )
 
 
+def _search_rate_limited(view):
+    """At most SEARCH_RATE_LIMIT searches a minute per address (township_portal.lib.ratelimit), cached or not."""
+
+    def wrapped(request, *args, **kwargs):
+        if request.GET.get("q", "").strip() and not ratelimit.allow(
+            key=f"search:ip:{ratelimit.client_address(request)}", limit=settings.SEARCH_RATE_LIMIT, window=60
+        ):
+            message = "搜索太频繁，请一分钟后再试。"
+            return render(request, "refused.html", {"status": 429, "message": message}, status=429)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_search_rate_limited
 @require_safe
 @conditional_page(_search_validators)
 def search(request):
@@ -278,11 +293,6 @@ def search(request):
     context = {"form": form, "query": query, "county": county, "frame": frame}
     if query.error or not query.terms:
         return render(request, "portal/search.html", context)
-    if not ratelimit.allow(
-        key=f"search:ip:{ratelimit.client_address(request)}", limit=settings.SEARCH_RATE_LIMIT, window=60
-    ):
-        message = "搜索太频繁，请一分钟后再试。"
-        return render(request, "refused.html", {"status": 429, "message": message}, status=429)
     entry = entry_for_identifier(raw)
     if entry is not None:
         return redirect("portal:item", entry.organisation.slug, entry.pk)
