@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0004_catalog_template_uncovered_areas_guide"),
-        ("disclosure", "0006_item_due_on_provisional"),
+        ("disclosure", "0007_item_document_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
