@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "reports",
     "mailbox",
     "annual",  # the annual report (年度报告), above reports
+    # 依申请公开 (issue 9): above reports; registers a report section, an annual source and panels.
+    "applications",
 ]
 
 MIDDLEWARE = [

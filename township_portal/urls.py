@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("annual/", include("annual.urls")),
+    path("", include("applications.urls")),  # 依申请公开: /apply/, /<township>/apply/
     path("", include("catalog.urls")),
     path("", include("disclosure.urls")),
     path("", include("mailbox.urls")),

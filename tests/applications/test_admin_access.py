@@ -1,0 +1,108 @@
+"""Who sees and does what in the admin: every persona."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from applications.models import Application
+from audit.models import AuditEvent
+from tests.applications.conftest import ID_NUMBER, NAME
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(application):
+    return reverse("admin:applications_application_change", args=[application.pk])
+
+
+def step(application, name):
+    return reverse("admin:applications_application_step", args=[application.pk, name])
+
+
+def test_the_townships_author_sees_the_case_and_its_steps(client, registered, author):
+    application = registered(received_on=date(2025, 3, 3))
+    client.force_login(author)
+    listing = client.get(reverse("admin:applications_application_changelist")).content.decode()
+    assert application.number in listing and ID_NUMBER not in listing and "36*************" in listing
+    page = client.get(detail(application)).content.decode()
+    assert ID_NUMBER in page and "发出补正通知" in page and "拟写答复" in page
+    assert "2025-03-31" in page  # 20 working days after Mon 2025-03-03: 03-04..03-31
+    assert not AuditEvent.objects.filter(action="application.read").exists()
+
+
+def test_another_townships_staff_get_404_and_see_no_row(client, registered, outsider):
+    application = registered(received_on=date(2025, 3, 3))
+    client.force_login(outsider)
+    assert client.get(detail(application)).status_code == 404
+    assert (
+        client.post(
+            step(application, "third_party_consult"), {"version": application.version, "party": "x"}
+        ).status_code
+        == 404
+    )
+    assert application.number not in client.get(reverse("admin:applications_application_changelist")).content.decode()
+    for what in ("id_scan", "pdf"):
+        url = reverse("admin:applications_application_file", args=[application.pk, what, 1])
+        assert client.get(url).status_code == 404
+
+
+def test_the_county_office_reads_every_case_read_only_and_each_read_is_audited(client, registered, county_office):
+    application = registered(received_on=date(2025, 3, 3))
+    client.force_login(county_office)
+    page = client.get(detail(application)).content.decode()
+    assert NAME in page and "您只能查看" in page and "发出补正通知</h2>" not in page
+    client.get(detail(application))
+    assert AuditEvent.objects.filter(action="application.read", actor=county_office).count() == 2
+    response = client.post(
+        step(application, "third_party_consult"), {"version": application.version, "party": "x"}, follow=True
+    )
+    assert "只有本机构的" in response.content.decode()
+    application.refresh_from_db()
+    assert not application.consulting
+    assert client.get(reverse("admin:applications_application_add")).status_code == 403
+
+
+def test_residents_and_anonymous_visitors_never_reach_the_admin(client, registered):
+    application = registered(received_on=date(2025, 3, 3))
+    assert client.get(detail(application)).status_code == 302
+    resident = get_user_model().objects.create_user("resident", password=PASSWORD)
+    client.force_login(resident)
+    assert client.get(detail(application)).status_code == 302
+
+
+def test_staff_register_a_letter_in_the_admin(client, shuangxi, author):
+    client.force_login(author)
+    response = client.post(
+        reverse("admin:applications_application_add"),
+        {
+            "organisation": shuangxi.pk,
+            "channel": "letter",
+            "received_on": "2025-03-03",
+            "kind": "natural",
+            "applicant_name": NAME,
+            "id_type": "resident_id",
+            "id_number": ID_NUMBER,
+            "phone": "13979712345",
+            "address": "上犹县双溪乡",
+            "description": "危房改造补助名单",
+            "form_wanted": "paper",
+            "delivery_wanted": "post",
+        },
+        follow=True,
+    )
+    application = Application.objects.get()
+    assert application.received_on == date(2025, 3, 3) and application.status == "open"
+    assert "查询码" in response.content.decode()
+
+
+def test_a_step_with_a_bad_form_says_why_and_changes_nothing(client, registered, author):
+    application = registered(received_on=date(2025, 3, 3))
+    client.force_login(author)
+    response = client.post(
+        step(application, "extend"), {"version": application.version, "days": "99", "reason": "x"}, follow=True
+    )
+    assert "延长工作日数" in response.content.decode()
+    assert not application.events.filter(kind="extended").exists()
