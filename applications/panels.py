@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -15,13 +15,6 @@ from catalog.calendar import CalendarMissingError, work_calendar
 from township_portal.lib.panels import Panel, PanelRow, register_panels
 
 ROWS = 10
-
-
-def _soon_limit(today: date) -> date | None:
-    try:
-        return work_calendar().add_workdays(today, DUE_SOON_DAYS)
-    except CalendarMissingError:
-        return None
 
 
 def _row(application: Application, today: date, calendar) -> PanelRow:
@@ -43,79 +36,99 @@ def _row(application: Application, today: date, calendar) -> PanelRow:
 
 
 def staff_panels(*, user, today: date) -> list[Panel]:
-    visible = access.visible_organisations(user)
+    """Overdue, due within 5 working days, online submissions to confirm, Art. 44 proposals.
+
+    One query when there is nothing to show; the calendar and the lists are read only when needed.
+    """
     if not user.is_superuser and access.staff_of(user) is None:
         return []
-    base = Application.objects.open().filter(organisation__in=visible).select_related("organisation")
-    limit = _soon_limit(today)
-    calendar = work_calendar()
-    link = reverse("admin:applications_application_changelist")
+    visible = Application.objects.filter(organisation__in=access.visible_organisations(user))
+    open_q = Q(received_on__isnull=False) & ~Q(status__in=[Application.Status.CLOSED, Application.Status.VOID])
+    # 5 working days never span more than 20 calendar days (国庆: 8 days off plus weekends).
+    counts = visible.aggregate(
+        overdue=Count("id", filter=open_q & Q(due_on__lt=today)),
+        near=Count("id", filter=open_q & Q(due_on__gte=today, due_on__lte=today + timedelta(days=20))),
+        waiting=Count("id", filter=Q(status=Application.Status.SUBMITTED)),
+        recent=Count("id", filter=Q(received_on__gte=today - timedelta(days=365))),
+    )
     panels = []
-    overdue = base.filter(due_on__lt=today).order_by("due_on")
-    overdue_rows = list(overdue[:ROWS])
-    panels.append(
+    if counts["overdue"] or counts["near"] or counts["waiting"]:
+        panels += _case_panels(visible, open_q, counts, today)
+    if counts["recent"] >= 2:
+        panels += _proposal_panels(visible, today)
+    return panels
+
+
+def _case_panels(visible, open_q, counts, today: date) -> list[Panel]:
+    calendar = work_calendar()
+    try:
+        limit = calendar.add_workdays(today, DUE_SOON_DAYS)
+    except CalendarMissingError:
+        limit = today
+    link = reverse("admin:applications_application_changelist")
+    cases = visible.select_related("organisation")
+    overdue = list(cases.filter(open_q, due_on__lt=today).order_by("due_on", "pk")[:ROWS])
+    soon = list(cases.filter(open_q, due_on__gte=today, due_on__lte=limit).order_by("due_on", "pk")[:ROWS])
+    waiting = list(cases.filter(status=Application.Status.SUBMITTED).order_by("submitted_at", "pk")[:ROWS])
+    return [
         Panel(
             title="已超过答复期限的申请",
-            rows=[_row(a, today, calendar) for a in overdue_rows],
-            total=overdue.count() if len(overdue_rows) == ROWS else len(overdue_rows),
+            rows=[_row(a, today, calendar) for a in overdue],
+            total=counts["overdue"],
             empty="没有超期的申请。",
             link=f"{link}?clock=overdue",
-            warning="有申请已超过法定答复期限，请尽快办理。" if overdue_rows else "",
-        )
-    )
-    if limit is not None:
-        soon = base.filter(due_on__gte=today, due_on__lte=limit).order_by("due_on")
-        soon_rows = list(soon[:ROWS])
-        panels.append(
-            Panel(
-                title=f"{DUE_SOON_DAYS} 个工作日内到期的申请",
-                rows=[_row(a, today, calendar) for a in soon_rows],
-                total=soon.count() if len(soon_rows) == ROWS else len(soon_rows),
-                empty="近期没有到期的申请。",
-                link=f"{link}?clock=soon",
-            )
-        )
-    waiting = Application.objects.filter(organisation__in=visible, status=Application.Status.SUBMITTED)
-    waiting_rows = list(waiting.select_related("organisation").order_by("submitted_at")[:ROWS])
-    panels.append(
+            warning="有申请已超过法定答复期限，请尽快办理。" if overdue else "",
+        ),
+        Panel(
+            title=f"{DUE_SOON_DAYS} 个工作日内到期的申请",
+            rows=[_row(a, today, calendar) for a in soon],
+            total=len(soon) if len(soon) < ROWS else cases.filter(open_q, due_on__gte=today, due_on__lte=limit).count(),
+            empty="近期没有到期的申请。",
+            link=f"{link}?clock=soon",
+        ),
         Panel(
             title="待确认的网上申请",
-            rows=[_row(a, today, calendar) for a in waiting_rows],
-            total=waiting.count() if len(waiting_rows) == ROWS else len(waiting_rows),
+            rows=[_row(a, today, calendar) for a in waiting],
+            total=counts["waiting"],
             empty="没有待确认的网上申请。",
             link=f"{link}?status=submitted",
-        )
+        ),
+    ]
+
+
+def _proposal_panels(visible, today: date) -> list[Panel]:
+    pool = list(
+        visible.received()
+        .filter(received_on__gte=today - timedelta(days=365), proposals__isnull=True)
+        .select_related("organisation")
+        .order_by("pk")[:500]
     )
-    candidates = proposal_candidates(
-        list(
-            Application.objects.received()
-            .filter(organisation__in=visible, proposals__isnull=True)
-            .select_related("organisation")
-            .order_by("pk")[:500]
+    candidates = proposal_candidates(pool)
+    if not candidates:
+        return []
+    return [
+        Panel(
+            title="建议转为主动公开（第四十四条：多人申请相同信息）",
+            rows=[
+                PanelRow(
+                    text=(group[0].document_title or group[0].description)[:40],
+                    url=reverse("admin:applications_application_propose", args=[group[0].pk]),
+                    detail="、".join(a.number for a in group),
+                )
+                for group in candidates[:ROWS]
+            ],
+            total=len(candidates),
         )
-    )
-    if candidates:
-        panels.append(
-            Panel(
-                title="建议转为主动公开（第四十四条：多人申请相同信息）",
-                rows=[
-                    PanelRow(
-                        text=(group[0].document_title or group[0].description)[:40],
-                        url=reverse("admin:applications_application_propose", args=[group[0].pk]),
-                        detail="、".join(a.number for a in group),
-                    )
-                    for group in candidates[:ROWS]
-                ],
-                total=len(candidates),
-            )
-        )
-    return panels
+    ]
 
 
 def board_panels(*, user, today: date) -> list[Panel]:
     """The county office: every township's open, due-soon and overdue applications."""
     visible = access.visible_organisations(user)
-    limit = _soon_limit(today) or today
+    try:
+        limit = work_calendar().add_workdays(today, DUE_SOON_DAYS)
+    except CalendarMissingError:
+        limit = today
     rows = (
         Application.objects.open()
         .filter(organisation__in=visible)
