@@ -327,7 +327,7 @@ class ApplicationAdmin(OrganisationScopedAdmin):
         steps = {}
         for name, (form_class, step_roles, statuses, _handler) in STEPS.items():
             if roles & step_roles and application.status in statuses:
-                steps[name] = form_class(initial={"version": application.version})
+                steps[name] = form_class(initial={"version": application.version}, prefix=name)
         if draft is None:
             steps.pop("answer_approve", None)
             steps.pop("answer_return", None)
@@ -375,7 +375,7 @@ class ApplicationAdmin(OrganisationScopedAdmin):
             messages.error(request, "未知的操作。")
             return back
         form_class, _roles, _statuses, handler = STEPS[step]
-        form = form_class(request.POST, request.FILES)
+        form = form_class(request.POST, request.FILES, prefix=step)
         if not form.is_valid():
             problems = [
                 f"{form.fields[f].label if f in form.fields else ''}：{'；'.join(e)}" for f, e in form.errors.items()

@@ -13,6 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent, EventKind, Remedy
 from reports.figures import DisplayTable, MonthContext, Section, register_section
@@ -48,6 +49,8 @@ def compute_month(context: MonthContext) -> dict[int, dict]:
     month_q = Q(received_on__gte=first, received_on__lte=last)
     ytd_q = Q(received_on__gte=year_first, received_on__lte=last)
     open_q = Q(received_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gt=last))
+    # A month still running is judged as of today, not as of its last day.
+    as_of = min(last, timezone.localdate())
     received = {
         row["organisation_id"]: row
         for row in counted.values("organisation_id").annotate(
@@ -55,7 +58,7 @@ def compute_month(context: MonthContext) -> dict[int, dict]:
             ytd=Count("id", filter=ytd_q),
             open=Count("id", filter=open_q),
             # Overdue at the month's end by the due date as it stands now (moved by every event).
-            overdue=Count("id", filter=open_q & Q(due_on__lt=last)),
+            overdue=Count("id", filter=open_q & Q(due_on__lt=as_of)),
         )
     }
     outcomes: dict[int, dict[str, dict]] = defaultdict(dict)

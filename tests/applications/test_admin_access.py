@@ -39,7 +39,8 @@ def test_another_townships_staff_get_404_and_see_no_row(client, registered, outs
     assert client.get(detail(application)).status_code == 404
     assert (
         client.post(
-            step(application, "third_party_consult"), {"version": application.version, "party": "x"}
+            step(application, "third_party_consult"),
+            {"third_party_consult-version": application.version, "third_party_consult-party": "x"},
         ).status_code
         == 404
     )
@@ -57,7 +58,9 @@ def test_the_county_office_reads_every_case_read_only_and_each_read_is_audited(c
     client.get(detail(application))
     assert AuditEvent.objects.filter(action="application.read", actor=county_office).count() == 2
     response = client.post(
-        step(application, "third_party_consult"), {"version": application.version, "party": "x"}, follow=True
+        step(application, "third_party_consult"),
+        {"third_party_consult-version": application.version, "third_party_consult-party": "x"},
+        follow=True,
     )
     assert "只有本机构的" in response.content.decode()
     application.refresh_from_db()
@@ -102,7 +105,9 @@ def test_a_step_with_a_bad_form_says_why_and_changes_nothing(client, registered,
     application = registered(received_on=date(2025, 3, 3))
     client.force_login(author)
     response = client.post(
-        step(application, "extend"), {"version": application.version, "days": "99", "reason": "x"}, follow=True
+        step(application, "extend"),
+        {"extend-version": application.version, "extend-days": "99", "extend-reason": "x"},
+        follow=True,
     )
     assert "延长工作日数" in response.content.decode()
     assert not application.events.filter(kind="extended").exists()
