@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications import services
 from disclosure.attachments import attachment_check
 from tests.applications.conftest import ADDRESS, ID_NUMBER, NAME, PHONE
-from tests.disclosure.conftest import category, make_item, publish, steps  # noqa: F401, F811 - fixtures
+from tests.disclosure.conftest import category, make_item, publish, steps  # noqa: F401 - fixtures
 from tests.disclosure.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
