@@ -90,3 +90,34 @@ def test_resident_applies_staff_correct_answer_partially_and_resident_downloads_
     assert number in text and "部分公开" in text
     assert status.locator("a", has_text="危房改造补助名单.pdf").count() == 1
     resident.close()
+
+
+def test_the_form_fits_320px_in_large_text_works_by_keyboard_and_passes_axe(page, shuangxi):
+    from tests.portal.test_browser_resident import _axe_violations
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(reverse("applications:apply", args=["shuangxi"]))
+    page.context.add_cookies([{"name": "display_large_text", "value": "1", "url": page.url}])
+    page.reload()
+    assert "large-text" in (page.locator("html").get_attribute("class") or "")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321)"
+        ".map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 8)"
+    )
+    assert overflow <= 0, wide
+    bad = [v for v in _axe_violations(page) if v[1] in ("serious", "critical")]
+    assert bad == [], bad
+    # Keyboard only: focus the name field, type, Tab through to the submit button and press Enter.
+    page.focus("#id_applicant_name")
+    page.keyboard.type("张三")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "提交申请":
+            break
+    else:
+        pytest.fail("the submit button was not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "请按下面的提示修改" in page.inner_text("main")
+    assert Application.objects.count() == 0
