@@ -143,3 +143,42 @@ def test_a_third_party_letter_is_not_served_to_the_applicant(client, registered,
     assert (
         client.get(reverse("applications:status_file", args=[application.number, "pdf", letter.pk])).status_code == 404
     )
+
+
+def test_applications_are_limited_per_address(client, shuangxi):
+    from township_portal.lib.personal_data import id_check_char
+
+    url = reverse("applications:apply", args=["shuangxi"])
+    for n in range(11):
+        body = f"360724199001{n + 10:02d}00{n % 10}"
+        response = client.post(url, form_data(client, url, id_number=body + id_check_char(body)))
+    assert "提交过于频繁" in response.content.decode()
+    assert Application.objects.count() == 10
+
+
+def test_the_county_home_leads_to_every_townships_form(client, shuangxi, yingqian):
+    home = client.get(reverse("portal:county_home")).content.decode()
+    assert reverse("applications:choose") in home
+    choose = client.get(reverse("applications:choose")).content.decode()
+    assert reverse("applications:apply", args=["shuangxi"]) in choose
+    assert reverse("applications:apply", args=["yingqian"]) in choose
+    assert reverse("applications:apply", args=["shuangxi"]) in client.get("/shuangxi/").content.decode()
+
+
+def test_the_id_scan_is_served_to_the_townships_staff_only(client, shuangxi, author, outsider):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.disclosure.files import pdf_bytes
+
+    url = reverse("applications:apply", args=["shuangxi"])
+    scan = SimpleUploadedFile("身份证.pdf", pdf_bytes("身份证正反面"), content_type="application/pdf")
+    assert client.post(url, {**form_data(client, url), "id_scan": scan}).status_code == 302
+    application = Application.objects.get()
+    assert application.id_scan.name.startswith("applications/id/")
+    file_url = reverse("admin:applications_application_file", args=[application.pk, "id_scan", 0])
+    assert client.get(file_url).status_code == 302  # to the login page
+    client.force_login(outsider)
+    assert client.get(file_url).status_code == 404
+    client.force_login(author)
+    response = client.get(file_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")

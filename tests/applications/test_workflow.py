@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from applications import services
 from applications.models import Answer, Application, Letter
 from disclosure.attachments import attachment_check
+from tests.disclosure.conftest import category, make_item, publish, steps  # noqa: F401 - fixtures
 from tests.disclosure.files import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,34 @@ def test_a_stale_form_is_told_to_refresh(registered, author):
     )
     with pytest.raises(ValidationError, match="刷新"):
         services.third_party_reply(application=application, by=author, on=date(2025, 3, 5), version=old_version)
+
+
+def test_already_public_names_the_item_and_its_index_number(registered, author, approver, make_item, publish):
+    item = publish(make_item(title="双溪乡2025年危房改造补助标准"))
+    application = registered(received_on=date(2025, 3, 3))
+    answer = services.answer_draft(
+        application=application, by=author, outcome="disclosed", explanation="该信息已主动公开。", published_item=item
+    )
+    assert answer.published_index_number == item.index_number
+    services.answer_approve(answer=answer, by=approver)
+    assert item.index_number in letter_text(application.letters.get(kind=Letter.Kind.ANSWER))
+
+
+def test_a_disclosed_file_that_is_a_web_page_is_refused_and_nothing_is_written(client, registered, author):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    application = registered(received_on=date(2025, 3, 3))
+    client.force_login(author)
+    response = client.post(
+        reverse("admin:applications_application_step", args=[application.pk, "answer_draft"]),
+        {
+            "answer_draft-version": application.version,
+            "answer_draft-outcome": "disclosed",
+            "answer_draft-explanation": "予以公开。",
+            "answer_draft-files": SimpleUploadedFile("名单.pdf", b"<html><script>alert(1)</script></html>"),
+        },
+        follow=True,
+    )
+    assert "公开的文件" in response.content.decode()
+    assert not Answer.objects.exists()
