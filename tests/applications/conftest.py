@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from applications import services
+from tests.disclosure.conftest import category, make_item, publish, steps  # noqa: F401 - published items for answers
 from township_portal.lib.orgcode import uscc_check_char
 from township_portal.lib.personal_data import id_check_char
 

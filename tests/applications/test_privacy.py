@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications import services
 from disclosure.attachments import attachment_check
 from tests.applications.conftest import ADDRESS, ID_NUMBER, NAME, PHONE
-from tests.disclosure.conftest import category, make_item, publish, steps  # noqa: F401 - fixtures
 from tests.disclosure.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,7 @@ MASKED_ID = ID_NUMBER[:2] + "*" * 13 + ID_NUMBER[-3:]
 
 
 @pytest.fixture
-def known_case(registered, author, approver, make_item, publish):  # noqa: F811
+def known_case(registered, author, approver, make_item, publish):
     publish(make_item(title="双溪乡2025年危房改造补助标准"))
     scan = attachment_check(SimpleUploadedFile("身份证.pdf", pdf_bytes(f"{NAME} {ID_NUMBER}")))
     application, code = services.application_register(

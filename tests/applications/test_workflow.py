@@ -11,7 +11,6 @@ from pypdf import PdfReader
 from applications import services
 from applications.models import Answer, Application, Letter
 from disclosure.attachments import attachment_check
-from tests.disclosure.conftest import category, make_item, publish, steps  # noqa: F401 - fixtures
 from tests.disclosure.files import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
