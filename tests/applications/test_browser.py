@@ -37,8 +37,8 @@ def test_resident_applies_staff_correct_answer_partially_and_resident_downloads_
     page.fill("#id_phone", "13979712345")
     page.fill("#id_address", "上犹县双溪乡大石门村")
     page.fill("#id_description", "2025年大石门村危房改造补助名单")
-    page.click("form.apply-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.apply-form button[type=submit]")
     if not page.locator("#query-code").count():
         raise AssertionError(page.inner_text("main"))
     number = page.inner_text("#application-number").strip()
@@ -117,7 +117,7 @@ def test_the_form_fits_320px_in_large_text_works_by_keyboard_and_passes_axe(page
             break
     else:
         pytest.fail("the submit button was not reachable with Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "请按下面的提示修改" in page.inner_text("main")
     assert Application.objects.count() == 0
