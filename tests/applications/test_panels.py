@@ -27,7 +27,7 @@ def test_staff_home_lists_overdue_and_due_soon_applications_of_the_own_township_
     assert [row.text.split()[0] for row in panels["已超过答复期限的申请"].rows] == [overdue.number]
     assert [row.text.split()[0] for row in panels["5 个工作日内到期的申请"].rows] == [soon.number]
     assert "还剩 3 个工作日" in panels["5 个工作日内到期的申请"].rows[0].detail
-    assert panels_for("staff_home", outsider, today) == []
+    assert not [panel for panel in panels_for("staff_home", outsider, today) if "申请" in panel.title]
     client.force_login(author)
     home = client.get(reverse("admin:index")).content.decode()
     assert overdue.number in home and "已超过答复期限的申请" in home
@@ -36,7 +36,7 @@ def test_staff_home_lists_overdue_and_due_soon_applications_of_the_own_township_
 def test_the_county_board_counts_every_townships_open_due_soon_and_overdue(registered, county_office, yingqian):
     registered(received_on=date(2025, 3, 3))
     registered(received_on=_back(work_calendar(), timezone.localdate(), 17))
-    (panel,) = panels_for("county_board", county_office, timezone.localdate())
+    (panel,) = [p for p in panels_for("county_board", county_office, timezone.localdate()) if "依申请公开" in p.title]
     assert [row.text for row in panel.rows] == ["双溪乡"]
     assert panel.rows[0].detail == "办理中 2 件，5 个工作日内到期 1 件，已超期 1 件"
     assert panel.warning
