@@ -278,25 +278,33 @@ def report_csv(doc: ReportDocument) -> bytes:
 # --- PDF ----------------------------------------------------------------------
 
 
-def _pdf_value(value):
-    return value.isoformat() if isinstance(value, datetime.date) else value
-
-
 def report_pdf(doc: ReportDocument) -> bytes:
-    blocks: list[pdf.Block] = [pdf.Heading(doc.title), pdf.KeyValueTable(doc.meta_rows())]
-    for heading, tables in doc.numbered_sections():
-        blocks.append(pdf.Heading(heading, level=2))
-        for table in tables:
-            blocks.append(pdf.Heading(table.title, level=3))
-            rows = table.rows or [["（无）", *[None] * (len(table.columns) - 1)]]
-            blocks.append(pdf.Table(table.columns, [[_pdf_value(value) for value in row] for row in rows]))
-            if table.note:
-                blocks.append(pdf.Paragraph(table.note))
-    blocks.append(pdf.Heading(doc.narrative_heading, level=2))
-    for label, text in doc.narrative_blocks():
-        blocks.append(pdf.Heading(label, level=3))
-        blocks.append(pdf.Paragraph(text or "（未填写）"))
-    return pdf.build_pdf(blocks, title=doc.title, author=doc.organisation_name)
+    """The report laid out by ``reports/pdf/report.html``: each heading stays with its table."""
+    sections = [
+        {
+            "heading": heading,
+            "tables": [
+                {
+                    "title": table.title,
+                    "header_rows": table.header_rows(),
+                    "body": [pdf.cells(row) for row in table.rows],
+                    "width": len(table.columns),
+                    "note": table.note,
+                }
+                for table in tables
+            ],
+        }
+        for heading, tables in doc.numbered_sections()
+    ]
+    context = {
+        "title": doc.title,
+        "author": doc.organisation_name,
+        "meta_rows": doc.meta_rows(),
+        "sections": sections,
+        "narrative_heading": doc.narrative_heading,
+        "narrative": doc.narrative_blocks(),
+    }
+    return pdf.render_pdf("reports/pdf/report.html", context)
 
 
 # --- JSON ---------------------------------------------------------------------

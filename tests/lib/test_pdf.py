@@ -8,6 +8,7 @@ from pdfminer.high_level import extract_pages, extract_text
 from pdfminer.layout import LAParams, LTTextLine
 from pypdf import PdfReader
 
+from tests.pdf_checks import assert_fonts_embedded, font_report, non_white_pixels
 from township_portal.lib.pdf import (
     Heading,
     KeyValueTable,
@@ -16,6 +17,7 @@ from township_portal.lib.pdf import (
     Spacer,
     Table,
     build_pdf,
+    html_pdf,
     html_to_text,
     notice_pdf,
 )
@@ -109,7 +111,7 @@ def test_long_notice_runs_onto_more_pages_and_its_end_stays_extractable():
 
 
 def test_middle_dot_of_minority_names_survives_extraction():
-    # The UCS-2 CMap reportlab uses by default has no U+00B7: pdfminer dropped it.
+    # U+00B7, the 间隔号 of minority names, is lost by fonts or CMaps without it.
     data = build_pdf([Paragraph("公示对象：阿卜杜拉·买买提")], title="名单")
 
     assert "公示对象：阿卜杜拉·买买提" in lines(pdfminer_text(data))
@@ -166,9 +168,8 @@ def test_table_keeps_numbers_and_repeats_its_header_on_every_page():
     for page in pages:
         assert "发布条目" in page
     all_lines = [line for page in pages for line in lines(page)]
-    assert "79234" in all_lines
-    assert "12.50" in all_lines
-    assert "0.3" in all_lines
+    # A row reads as one line: numbers as printed (Decimal keeps its places, 0.1 + 0.2 is 0.3).
+    assert "乡镇79 79234 12.50 0.3" in all_lines
 
 
 def test_table_right_aligns_numbers_and_left_aligns_text():
@@ -226,3 +227,42 @@ def test_html_to_text_output_prints_as_notice_paragraphs():
 def test_html_to_text_of_empty_body_is_empty():
     assert html_to_text("") == ""
     assert html_to_text("<p> </p><br>") == ""
+
+
+# --- Renders in any viewer -------------------------------------------------
+
+
+def test_notice_embeds_its_chinese_font_so_any_viewer_draws_the_text():
+    data = make_notice()
+
+    assert_fonts_embedded(data)
+    assert any("CJK" in name for name in font_report(data))
+    assert non_white_pixels(data) > 1500
+
+
+def test_an_empty_page_renders_white_so_the_ink_count_can_fail():
+    data = html_pdf("<!DOCTYPE html><html><body></body></html>")
+
+    assert non_white_pixels(data) == 0
+
+
+def test_blocks_embed_the_font_including_rare_characters():
+    data = build_pdf([Heading("名单"), Paragraph("公示对象：阿卜杜拉·买买提，𠀾")], title="名单")
+
+    assert_fonts_embedded(data)
+    assert "公示对象：阿卜杜拉·买买提" in pypdf_pages(data)[0]
+
+
+def _page_of(pages: list[str], text: str) -> int:
+    return next(number for number, page in enumerate(pages) if text in squeeze(page))
+
+
+def test_a_heading_near_the_foot_of_a_page_moves_over_with_its_table():
+    # Push the heading down the first page 3 mm at a time until it no longer fits with a row after it.
+    moved = 0
+    for height in range(222, 252, 3):
+        blocks = [Spacer(height), Heading("本月发布情况", level=3), Table(["栏目", "条数"], [["政策文件", 3]])]
+        pages = pypdf_pages(build_pdf(blocks, title="t"))
+        assert _page_of(pages, "本月发布情况") == _page_of(pages, "政策文件3")
+        moved += _page_of(pages, "本月发布情况")
+    assert moved, "the heading never reached the foot of the page: the test proves nothing"

@@ -4,6 +4,7 @@ import pypdf
 from django.utils import timezone
 
 from disclosure.models import ItemChannel
+from tests.pdf_checks import assert_fonts_embedded, non_white_pixels
 from tests.search import factories
 
 
@@ -41,6 +42,8 @@ def test_the_notice_pdf_carries_the_township_title_index_number_and_dates_as_tex
     assert "2017年3月1日" in text
     assert "根据精准扶贫工作安排" in text
     assert (round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height))) == (595, 842)
+    assert_fonts_embedded(response.content)
+    assert non_white_pixels(response.content) > 1500
 
 
 def test_the_county_office_may_print_but_not_record(client, county_office, shuangxi, poverty, relief_items):

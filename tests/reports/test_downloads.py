@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from reports import services
 from reports.figures import SECTIONS
+from tests.pdf_checks import assert_fonts_embedded, non_white_pixels
 from tests.reports.conftest import MARCH, at, login
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,12 @@ def test_pdf_text_is_chinese_and_names_the_township(client, county_office, versi
     assert NAME in text.replace("\n", "")
     assert "主动公开信息情况" in text
     assert reader.metadata.title == NAME
+
+
+def test_pdf_carries_its_font_and_prints_ink_in_any_viewer(client, county_office, version):
+    _, data = download(client, county_office, version, "pdf")
+    assert_fonts_embedded(data)
+    assert non_white_pixels(data) > 3000
 
 
 def test_json_parses_and_carries_the_frozen_figures(client, county_office, version):

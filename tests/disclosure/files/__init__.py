@@ -1,11 +1,12 @@
 """Real files for the upload and import tests, made the way townships' software makes them.
 
-PDFs come from reportlab (through the project's own PDF module), DOCX from python-docx,
+PDFs come from the project's own PDF module (WeasyPrint), DOCX from python-docx,
 XLSX from openpyxl, images from Pillow; OLE2, OFD and PPTX are written by hand to the
 structure their readers expect. Nothing here is a mock: every file is opened again by
 the same libraries the application uses.
 """
 
+import functools
 import io
 import struct
 import zipfile
@@ -30,6 +31,7 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
+@functools.cache  # a WeasyPrint layout costs ~0.1 s; the bytes never change
 def pdf_bytes(text: str = "双溪乡2024年低保对象公示") -> bytes:
     return build_pdf([Heading(text), Paragraph(f"{text}，公示期七天。")], title=text)
 
