@@ -139,37 +139,56 @@ def report_detail(request, slug: str, month: Month):
     return _report_page(request, _township(request.user, slug), month)
 
 
+def _typed_narrative(request) -> NarrativeForm | None:
+    form = NarrativeForm(request.POST)
+    # None for a bare 上报 (an old page, a script): the saved text stays as it is.
+    return form if any(name in request.POST for name in form.fields) else None
+
+
+def _narrative_posted(request, township: Organisation, month: Month) -> NarrativeForm | None:
+    """Saves the narrative the request carries; a refused one comes back bound, with what was typed."""
+    form = _typed_narrative(request)
+    if form is None:
+        return None
+    if form.is_valid():
+        try:
+            services.report_save_narrative(organisation=township, month=month, by=request.user, **form.cleaned_data)
+            return None
+        except ValidationError as error:
+            messages.error(request, _error_message(error))
+    return form
+
+
 @login_required
 @require_POST
 def report_narrative(request, slug: str, month: Month):
     township = _township(request.user, slug)
     if not access.can_prepare(request.user, township):
         raise Http404("只有本乡镇的机构管理员或分管领导可以填写月报。")
-    form = NarrativeForm(request.POST)
-    if not form.is_valid():
-        return _report_page(request, township, month, narrative_form=form)
-    try:
-        services.report_save_narrative(organisation=township, month=month, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, _error_message(error))
-    else:
-        messages.success(request, "已保存月报文字部分。")
+    refused = _narrative_posted(request, township, month)
+    if refused is not None:
+        return _report_page(request, township, month, narrative_form=refused)
+    messages.success(request, "已保存月报文字部分。")
     return redirect("reports:report", slug=slug, month=month)
 
 
 @login_required
 @require_POST
 def report_submit(request, slug: str, month: Month):
+    """上报 carries the narrative form: what was typed is saved first, and kept on the page if refused."""
     township = _township(request.user, slug)
     if not access.can_prepare(request.user, township):
         raise Http404("只有本乡镇的机构管理员或分管领导可以上报月报。")
+    refused = _narrative_posted(request, township, month)
+    if refused is not None:
+        return _report_page(request, township, month, narrative_form=refused)
     try:
         version = services.report_submit(organisation=township, month=month, by=request.user)
     except ValidationError as error:
         messages.error(request, _error_message(error))
-    else:
-        when = "逾期上报" if version.is_late else "按时上报"
-        messages.success(request, f"已上报第{version.number}版（{when}），数据和文件已冻结。")
+        return _report_page(request, township, month, narrative_form=_typed_narrative(request))
+    when = "逾期上报" if version.is_late else "按时上报"
+    messages.success(request, f"已上报第{version.number}版（{when}），数据和文件已冻结。")
     return redirect("reports:report", slug=slug, month=month)
 
 

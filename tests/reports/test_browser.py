@@ -54,3 +54,17 @@ def test_county_office_opens_the_board_downloads_shuangxi_and_returns_yingqian(
     yingqian_row = page.locator("tr", has=page.locator("th", has_text="营前镇"))
     assert yingqian_row.locator(".status").inner_text() == "已退回"
     assert MonthlyReport.objects.get(organisation=yingqian).status == MonthlyReport.Status.RETURNED
+
+
+def test_a_township_types_the_narrative_and_presses_submit_without_saving_first(page, login, march, org_admin):
+    login(org_admin)
+    page.goto("/reports/shuangxi/2017-03/")
+    page.get_by_label("本月工作开展情况").fill("组织全乡干部学习《政府信息公开条例》，更新公开目录。")
+    page.get_by_label("存在的主要问题").fill("部分栏目更新不及时。")
+    page.get_by_role("button", name="上报2017年3月月报").click()
+    page.wait_for_url("**/reports/shuangxi/2017-03/")
+    assert "已上报第1版" in page.locator(".messagelist").inner_text()
+    assert "组织全乡干部学习《政府信息公开条例》，更新公开目录。" in page.locator(".narrative").first.inner_text()
+    version = MonthlyReport.objects.get(organisation__slug="shuangxi").versions.get()
+    assert version.narrative["work_done"] == "组织全乡干部学习《政府信息公开条例》，更新公开目录。"
+    assert version.narrative["problems"] == "部分栏目更新不及时。"

@@ -120,6 +120,35 @@ def test_submitting_without_the_work_section_shows_a_message(client, march, appr
     assert not ReportVersion.objects.exists()
 
 
+def test_pressing_submit_without_saving_submits_what_was_typed(client, march, approver):
+    login(client, approver)
+    typed = {"work_done": WORK, "problems": "部分栏目更新不及时。", "improvements": "每周检查一次。"}
+    response = client.post(report_url("reports:submit"), typed, follow=True)
+    assert "已上报第1版" in response.content.decode()
+    assert ReportVersion.objects.get().narrative == typed
+
+
+def test_a_refused_submit_gives_back_everything_typed(client, shuangxi, approver):
+    login(client, approver)
+    current = Month.current()
+    typed = {"work_done": "本月已召开会议。", "problems": "暂无<问题>", "improvements": "继续保持"}
+    response = client.post(report_url("reports:submit", month=current), typed)
+    html = response.content.decode()
+    assert response.status_code == 200 and "尚未结束" in html
+    assert "\n本月已召开会议。</textarea>" in html and "\n暂无&lt;问题&gt;</textarea>" in html
+    assert not ReportVersion.objects.exists()
+    # Nothing typed is lost: the text is kept as the working copy.
+    assert MonthlyReport.objects.get().narrative() == typed
+
+
+def test_a_refused_overlong_submit_keeps_the_text_and_saves_nothing(client, march, approver):
+    login(client, approver)
+    response = client.post(report_url("reports:submit"), {"work_done": "长" * 5001, "problems": "问题一"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "5000" in html and "\n问题一</textarea>" in html
+    assert not MonthlyReport.objects.exists()
+
+
 def test_the_current_month_cannot_be_submitted_from_the_page(client, shuangxi, approver):
     login(client, approver)
     current = Month.current()
