@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
@@ -25,6 +26,7 @@ from catalog.admin_scope import OrganisationScopedAdmin, OrganisationScopedInlin
 from catalog.models import Channel, Organisation, Role
 from disclosure import queries, services
 from disclosure.forms import AttachmentForm, AttachmentFormSet
+from disclosure.html import sanitize_body
 from disclosure.models import (
     Attachment,
     Item,
@@ -267,22 +269,30 @@ class ItemAdmin(OrganisationScopedAdmin):
         return services.working_copy(obj) if obj is not None else None
 
     def get_fieldsets(self, request, obj=None):
+        # Reviewers read the body as residents will see it (sanitised HTML), not as its source.
+        body = "body" if obj is None or self._editable(request, obj) else "body_rendered"
         content = [
             (_("基本信息"), {"fields": ["organisation", "category", "obligation", "publisher", "title"]}),
             (_("文件信息"), {"fields": ["document_number", "document_kind", "written_on", "mode", "keywords"]}),
-            (_("内容"), {"fields": ["summary", "body"]}),
+            (_("内容"), {"fields": ["summary", body]}),
             (_("发布"), {"fields": ["scheduled_for"]}),
         ]
         if obj is None:
             return content
         return [(_("发布状态"), {"fields": STATE_FIELDS})] + content
 
+    @admin.display(description=_("正文"))
+    def body_rendered(self, obj):
+        if not obj.body:
+            return "（无正文）"
+        return format_html('<div class="item-body-rendered">{}</div>', mark_safe(sanitize_body(obj.body)))
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         readonly = [*STATE_FIELDS, "organisation"]
         if not self._editable(request, obj):
-            readonly += CONTENT_FORM_FIELDS
+            readonly += [*CONTENT_FORM_FIELDS, "body_rendered"]
         elif obj.status == Item.Status.PUBLISHED:
             readonly.append("scheduled_for")
         return readonly
@@ -644,7 +654,15 @@ WORKFLOW_ACTIONS = {
 class ReviewStepForm(forms.ModelForm):
     class Meta:
         model = ReviewStep
-        fields = ["organisation", "order", "name", "role", "must_differ_from_previous", "is_active"]
+        fields = [
+            "organisation",
+            "order",
+            "name",
+            "role",
+            "must_differ_from_previous",
+            "is_secrecy_review",
+            "is_active",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -664,7 +682,15 @@ class ReviewStepAdmin(OrganisationScopedAdmin):
 
     form = ReviewStepForm
     write_roles = frozenset({Role.ORG_ADMIN})
-    list_display = ["name", "organisation", "order", "role", "must_differ_from_previous", "is_active"]
+    list_display = [
+        "name",
+        "organisation",
+        "order",
+        "role",
+        "must_differ_from_previous",
+        "is_secrecy_review",
+        "is_active",
+    ]
     list_filter = ["role", "is_active"]
     list_select_related = ["organisation"]
     ordering = ["organisation", "order"]

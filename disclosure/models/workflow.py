@@ -28,6 +28,11 @@ class ReviewStep(models.Model):
     must_differ_from_previous = models.BooleanField(
         _("须与上一环节不是同一人"), default=True, help_text=_("勾选后，办理上一环节的人不能办理本环节。")
     )
+    is_secrecy_review = models.BooleanField(
+        _("保密审查环节"),
+        default=False,
+        help_text=_("勾选后，还有未处理的个人信息或敏感词检查结果时，本环节不能通过（与签发一样）。"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

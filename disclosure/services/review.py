@@ -23,10 +23,11 @@ from disclosure.services.revisions import _locked, _now, _pending_revision, work
 
 logger = logging.getLogger(__name__)
 
+# (name, role, must differ from the previous step's decider, is the secrecy review)
 DEFAULT_REVIEW_STEPS = (
-    ("初审", Role.REVIEWER, False),
-    ("保密审查", Role.REVIEWER, True),
-    ("签发", Role.APPROVER, True),
+    ("初审", Role.REVIEWER, False, False),
+    ("保密审查", Role.REVIEWER, True, True),
+    ("签发", Role.APPROVER, True, False),
 )
 
 
@@ -42,9 +43,14 @@ def review_steps_ensure(*, organisation: Organisation) -> list[ReviewStep]:
         return steps
     if ReviewStep.objects.filter(organisation=organisation).exists():
         raise ValidationError("本机构的审核环节全部停用了，请机构管理员至少启用一个环节。")
-    for order, (name, role, must_differ) in enumerate(DEFAULT_REVIEW_STEPS, start=1):
+    for order, (name, role, must_differ, secrecy) in enumerate(DEFAULT_REVIEW_STEPS, start=1):
         ReviewStep.objects.create(
-            organisation=organisation, order=order, name=name, role=role, must_differ_from_previous=must_differ
+            organisation=organisation,
+            order=order,
+            name=name,
+            role=role,
+            must_differ_from_previous=must_differ,
+            is_secrecy_review=secrecy,
         )
     return review_steps(organisation)
 
@@ -78,6 +84,7 @@ def review_step_save(*, step: ReviewStep, by) -> ReviewStep:
             "order": step.order,
             "is_active": step.is_active,
             "must_differ_from_previous": step.must_differ_from_previous,
+            "is_secrecy_review": step.is_secrecy_review,
         },
     )
     return step
@@ -181,9 +188,10 @@ def item_review(
     the content decides; a step marked so is not taken by whoever took the step before;
     of two people deciding the same step at once, exactly one succeeds (row lock plus a
     conditional update on the step the decider saw: `step`, or the step on the `item` they
-    loaded). The last step's approval is refused while personal-data findings are open;
-    it then publishes at once, or leaves the item approved until its scheduled time
-    (a change to a published item goes online at once).
+    loaded). The secrecy review (`ReviewStep.is_secrecy_review`) and the last step are
+    refused while personal-data findings are open; the last step's approval then publishes
+    at once, or leaves the item approved until its scheduled time (a change to a published
+    item goes online at once).
     """
     if not approve:
         return item_return(item=item, by=by, comment=comment, step=step, at=at)
@@ -192,11 +200,11 @@ def item_review(
     locked, review, current = _claim_step(item, seen)
     _check_can_review(by, locked, review, current)
     following = _next_step(current)
-    if following is None:
+    if following is None or current.is_secrecy_review:
         open_findings = _scan(locked)
         if open_findings:
             raise ValidationError(
-                f"还有 {len(open_findings)} 条个人信息或敏感词检查结果未处理："
+                f"{current.name}未通过：还有 {len(open_findings)} 条个人信息或敏感词检查结果未处理，"
                 "请先一键脱敏，或由分管领导说明理由后确认。"
             )
     updated = Item.objects.filter(pk=locked.pk, review_step_id=current.pk).update(

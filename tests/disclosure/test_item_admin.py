@@ -287,3 +287,31 @@ def test_only_the_org_admin_changes_the_review_steps_and_it_is_audited(client, s
     assert response.status_code == 302
     assert [s.name for s in services.review_steps(shuangxi)][-1] == "主要领导审定"
     assert AuditEvent.objects.filter(action="review_step.save", actor=org_admin).exists()
+
+
+def test_the_secrecy_reviewer_sees_open_findings_first_and_the_body_rendered(
+    client, make_item, author, reviewer, secrecy_reviewer
+):
+    item = make_item(body="<h2>一、名单</h2><table><tr><td>张三</td><td>13812345678</td></tr></table>")
+    services.item_submit(item=item, by=author)
+    item.refresh_from_db()
+    item = services.item_review(item=item, by=reviewer, approve=True)
+    login(client, secrecy_reviewer)
+    html = client.get(change_url(item)).content.decode()
+    assert html.index('id="item-findings"') < html.index('id="decide-form"') < html.index('id="content-main"')
+    assert "有 1 条未处理，保密审查和签发前必须处理。" in html
+    # The body as residents will read it, not its source.
+    assert '<div class="item-body-rendered"><h2>一、名单</h2><table>' in html
+    assert "&lt;h2&gt;" not in html
+    response = workflow(client, item, action="approve", step=item.review_step_id)
+    assert "保密审查未通过：还有 1 条" in messages_of(response)[0]
+    item.refresh_from_db()
+    assert item.review_step.name == "保密审查"
+
+
+def test_the_review_steps_page_offers_the_secrecy_review_property(client, steps, org_admin):
+    login(client, org_admin)
+    secrecy = next(step for step in steps if step.name == "保密审查")
+    html = client.get(reverse("admin:disclosure_reviewstep_change", args=[secrecy.pk])).content.decode()
+    checkbox = re.search(r'<input type="checkbox" name="is_secrecy_review"[^>]*>', html).group(0)
+    assert "checked" in checkbox
