@@ -29,7 +29,7 @@ system-deps:
 # The task worker (django-tasks, database queue) runs beside the web server and stops with it.
 run: $(STAMP) system-deps
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --url http://127.0.0.1:$(PORT)/
 	@trap 'kill 0' INT TERM EXIT; $(PY) manage.py db_worker --interval 1 & \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
