@@ -46,3 +46,34 @@ def test_resident_browses_the_catalog_and_reads_the_guide(page):
     assert shuangxi.phone in office  # 0797-8661001
     assert shuangxi.office_hours in office
     assert "宣传办" in office
+
+
+def _narrowest_cells(page) -> list[tuple[float, str]]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('main td, main th')]
+            // what a sighted reader sees: not hidden, not inside a header row clipped to 1 px for screen readers
+            .filter(cell => cell.offsetParent !== null)
+            .filter(cell => !cell.closest('thead') || cell.closest('thead').getBoundingClientRect().width > 1)
+            .map(cell => [cell.getBoundingClientRect().width, cell.innerText.slice(0, 20)])
+            .sort((a, b) => a[0] - b[0]).slice(0, 5)"""
+    )
+
+
+def test_on_a_phone_the_obligations_are_cards_and_no_column_is_narrower_than_80_px(page):
+    demo.load_organisations()
+    demo.load_catalog()
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto("/shuangxi/catalog/")
+    narrowest = _narrowest_cells(page)
+    assert narrowest and narrowest[0][0] >= 80, narrowest
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    first = page.locator("table.obligations tr").nth(1)
+    assert first.evaluate("row => getComputedStyle(row).display") == "block"
+    label = first.locator("td").nth(3).evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"公开时限："', label
+    height_phone = page.evaluate("document.documentElement.scrollHeight")
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert first.evaluate("row => getComputedStyle(row).display") == "table-row"
+    assert page.locator("table.obligations thead").first.is_visible()
+    assert height_phone < 42000
