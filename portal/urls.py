@@ -11,6 +11,7 @@ urlpatterns = [
     path("display/", views.display, name="display"),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap_views.index,

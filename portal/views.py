@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -319,6 +320,14 @@ def search(request):
         extra_groups=search_groups(query, organisation_id=frame.organisation.pk if frame else None),
     )
     return render(request, "portal/search.html", context)
+
+
+@require_safe
+def favicon(request):
+    """Browsers and the admin ask for /favicon.ico whatever the page links: send them to the static icon."""
+    response = redirect(static("img/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_safe

@@ -168,6 +168,18 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 SITE_NAME = env_str("SITE_NAME", "县级政府信息公开平台")
 
+# The footer every government site carries (《政府网站发展指引》): the county's own registration
+# numbers, shown on every public page; an empty value is left out.
+SITE_FOOTER = {
+    "sponsor": env_str("SITE_SPONSOR", ""),  # 主办单位
+    "organiser": env_str("SITE_ORGANISER", ""),  # 承办单位
+    "contact": env_str("SITE_CONTACT", ""),  # 联系方式（电话、邮箱、地址）
+    "icp_number": env_str("SITE_ICP_NUMBER", ""),  # ICP备案号, e.g. 赣ICP备12345678号
+    "police_number": env_str("SITE_POLICE_NUMBER", ""),  # 公安机关备案号, e.g. 赣公网安备36072402000001号
+    "site_code": env_str("SITE_CODE", ""),  # 网站标识码, e.g. 3607240001
+    "conac_url": env_str("SITE_CONAC_URL", ""),  # the 党政机关网站 mark's verification link (开办者核验)
+}
+
 # Production hardening; all on when DEBUG is off, each can be relaxed explicitly
 # (for instance behind a TLS-terminating proxy on a private network).
 # Trust X-Forwarded-Proto only behind a TLS-terminating proxy that sets it; otherwise a
