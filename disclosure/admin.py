@@ -26,6 +26,7 @@ from catalog.admin_scope import OrganisationScopedAdmin, OrganisationScopedInlin
 from catalog.models import Channel, Organisation, Role
 from disclosure import queries, services
 from disclosure.forms import AttachmentForm, AttachmentFormSet
+from disclosure.history import event_sentence
 from disclosure.html import sanitize_body
 from disclosure.models import (
     Attachment,
@@ -116,6 +117,21 @@ class AttachmentInline(OrganisationScopedInline):
         return obj is not None and self._draft(obj) and super().has_change_permission(request, obj)
 
 
+class ObligationSelect(forms.Select):
+    """Each 公开事项 says its 类别, so static/js/admin-item.js can narrow the list to the chosen one."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-category"] = str(instance.category_id)
+        return option
+
+    def render(self, name, value, attrs=None, renderer=None):
+        hint = '<p class="help" id="obligation-narrowed" aria-live="polite"></p>'
+        return mark_safe(super().render(name, value, attrs, renderer) + hint)
+
+
 class ItemAdminForm(forms.ModelForm):
     # Most items are neither 规章 nor 行政规范性文件: a form without the field means 其他.
     document_kind = forms.ChoiceField(
@@ -137,12 +153,25 @@ class ItemAdminForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scheduled = self.fields.get("scheduled_for")
+        if scheduled is not None and hasattr(scheduled.widget, "widgets"):
+            # One label cannot name the date and the time box: each says what it is.
+            date_input, time_input = scheduled.widget.widgets
+            date_input.attrs["aria-label"] = "定时发布日期"
+            time_input.attrs["aria-label"] = "定时发布时间"
+
 
 @admin.register(Item)
 class ItemAdmin(OrganisationScopedAdmin):
     form = ItemAdminForm
     inlines = [AttachmentInline]
     change_form_template = "disclosure/admin/item_change_form.html"
+
+    class Media:
+        js = ["js/admin-item.js"]
+
     list_display = [
         "title",
         "index_number",
@@ -314,6 +343,11 @@ class ItemAdmin(OrganisationScopedAdmin):
             formfield.queryset = formfield.queryset.select_related("organisation")
         return formfield
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "obligation":
+            kwargs["widget"] = ObligationSelect
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, AttachmentInline):
@@ -407,6 +441,8 @@ class ItemAdmin(OrganisationScopedAdmin):
             .select_related("actor")
             .order_by("-at", "-pk")[:PANEL_LIMIT]
         )
+        for event in events:
+            event.sentence = event_sentence(event)
         return {
             "panel": True,
             "item": item,

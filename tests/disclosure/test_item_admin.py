@@ -204,9 +204,20 @@ def test_county_office_reads_items_but_has_no_buttons(client, make_item, county_
 def test_item_page_shows_audit_events_revisions_and_decisions(client, make_item, publish, author):
     item = publish(make_item(), at=local(2026, 3, 20, 9))
     login(client, author)
+    services.channel_record(item=item, channel="paper", posted_on=local(2026, 3, 21, 9).date(), by=author)
     html = client.get(change_url(item)).content.decode()
-    for action in ("item.create", "item.submit", "item.approve_step", "item.publish"):
-        assert action in html
+    audit = html[html.index('id="item-audit"') :]
+    for sentence in (
+        "起草了这条信息",
+        "送审（首次发布），进入“初审”环节",
+        "“初审”环节同意，转入“保密审查”环节",
+        "“签发”环节同意，审核通过",
+        f"发布，索引号 {item.index_number}",
+        "登记公开渠道：纸质媒体/宣传资料，2026年3月21日",
+    ):
+        assert sentence in audit, sentence
+    # No internal codes, no Python dicts.
+    assert "item.publish" not in audit and "{&#x27;" not in audit and "{'" not in audit
     assert "第1版" in html and "签发" in html and "政府网站" in html
 
 
