@@ -89,7 +89,7 @@ def search_results(entries: list, query: textsearch.ParsedQuery) -> list[SearchR
     ids = [entry.pk for entry in entries]
     # Only the start of long texts is read: snippets never look further (SNIPPET_SCAN_CHARS).
     scan = textsearch.SNIPPET_SCAN_CHARS
-    heads = Item.objects.filter(pk__in=ids).only("pk", "summary").annotate(body_head=Left("body", 4 * scan))
+    heads = Item.objects.filter(pk__in=ids).only("pk", "summary", "keywords").annotate(body_head=Left("body", 4 * scan))
     texts = {item.pk: item for item in heads}
     attachments: dict[int, list] = {}
     for attachment in (
@@ -101,7 +101,8 @@ def search_results(entries: list, query: textsearch.ParsedQuery) -> list[SearchR
         item = texts.get(entry.pk)
         passages = [item.summary, html_to_text(_without_cut_tag(item.body_head))] if item else []
         passages += [f"附件《{a.original_name}》：{a.head}" for a in attachments.get(entry.pk, [])]
-        passages += [entry.document_number, entry.title]
+        # An item found only by its keywords shows them, highlighted.
+        passages += [f"关键词：{item.keywords}" if item and item.keywords else "", entry.document_number, entry.title]
         snippet = next((s for s in (textsearch.snippet(p, query.terms) for p in passages if p) if s), "")
         if not snippet and item:
             snippet = escape(item.summary[:120])

@@ -22,9 +22,11 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
+from catalog.calendar import work_calendar
 from catalog.models import Category, Channel, ColumnKind, Obligation, Organisation, freshness_limits
 from disclosure.models import Item, ItemChannel, PersonalDataFinding
 from reports.months import Month
+from township_portal.lib.workdays import CalendarMissingError
 
 SCHEMA_VERSION = 1
 
@@ -468,6 +470,7 @@ def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
             "due_on_provisional",
             "published_on",
             "published_at",
+            "late_workdays",
         )
     ):
         oid, this_month = row["organisation_id"], row["published_at"] >= context.month.start
@@ -486,16 +489,20 @@ def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
                 "due_on": _iso(row["due_on"]),
                 "published_on": _iso(row["published_on"]),
                 "days_late": (row["published_on"] - row["due_on"]).days,
+                # Working days, as the item page and the staff home count them (None: year without a calendar).
+                "workdays_late": row["late_workdays"],
             }
         )
     end = context.month.end
-    overdue_items = defaultdict(list)
-    for row in (
+    overdue_rows = list(
         Item.objects.filter(organisation_id__in=context.ids, due_on__lte=context.month.last_day)
         .filter(Q(published_at__isnull=True) | Q(published_at__gte=end))
         .order_by("due_on", "id")
         .values("id", "organisation_id", "title", "category__name", "due_on")
-    ):
+    )
+    calendar = work_calendar() if overdue_rows else None  # two queries, only when something is overdue
+    overdue_items = defaultdict(list)
+    for row in overdue_rows:
         overdue_items[row["organisation_id"]].append(
             {
                 "id": row["id"],
@@ -503,6 +510,7 @@ def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
                 "category": row["category__name"],
                 "due_on": _iso(row["due_on"]),
                 "days_overdue": (context.month.next().first_day - row["due_on"]).days,
+                "workdays_overdue": _workdays_after(calendar, row["due_on"], context.month.last_day),
             }
         )
     return {
@@ -516,6 +524,23 @@ def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
         }
         for oid in context.ids
     }
+
+
+def _workdays_after(calendar, due_on: str | datetime.date, last_day: datetime.date) -> int | None:
+    """Working days from the day after `due_on` to `last_day`, as the staff home counts them."""
+    try:
+        return calendar.workdays_between(due_on, last_day)
+    except CalendarMissingError:
+        return None
+
+
+def _days_cell(row: dict, workdays_key: str, days_key: str):
+    """Working days; for a year without a loaded calendar (or a version frozen before), calendar days, so labelled."""
+    workdays = row.get(workdays_key)
+    if workdays is not None:
+        return workdays
+    days = row.get(days_key)
+    return None if days is None else f"{days}（日历日）"
 
 
 def _timeliness_tables(data: dict) -> list[DisplayTable]:
@@ -536,7 +561,7 @@ def _timeliness_tables(data: dict) -> list[DisplayTable]:
         ),
         DisplayTable(
             "本月超过公开时限发布的信息",
-            ["索引号", "标题", "栏目", "应公开日期", "发布日期", "超期天数"],
+            ["索引号", "标题", "栏目", "应公开日期", "发布日期", "超期工作日数"],
             [
                 [
                     row["index_number"],
@@ -544,16 +569,22 @@ def _timeliness_tables(data: dict) -> list[DisplayTable]:
                     row["category"],
                     _date(row["due_on"]),
                     _date(row["published_on"]),
-                    row["days_late"],
+                    _days_cell(row, "workdays_late", "days_late"),
                 ]
                 for row in data["late_items"]
             ],
+            note="工作日按国务院办公厅公布的节假日安排计算，自应公开日期次日起算；未载入当年工作日历的按日历日计。",
         ),
         DisplayTable(
             "月末逾期未发布的信息",
-            ["标题", "栏目", "应公开日期", "月末已逾期天数"],
+            ["标题", "栏目", "应公开日期", "月末已逾期工作日数"],
             [
-                [row["title"], row["category"], _date(row["due_on"]), row["days_overdue"]]
+                [
+                    row["title"],
+                    row["category"],
+                    _date(row["due_on"]),
+                    _days_cell(row, "workdays_overdue", "days_overdue"),
+                ]
                 for row in data["overdue_items"]
             ],
         ),

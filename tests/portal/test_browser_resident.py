@@ -4,7 +4,6 @@ Also: the same path in large text, the keyboard-only path to search, and axe-cor
 accessibility rules (no serious or critical violation) on every public page.
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,13 @@ from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, reverse
 
 from disclosure.models import Attachment
+from tests.axe_checks import axe_violations
 from tests.portal.conftest import at
 from tests.search import factories
 from township_portal.lib.pdf import Paragraph, build_pdf
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 COLUMN = "精准扶贫脱贫和社会救助信息"
 
 
@@ -119,6 +118,8 @@ def test_keyboard_alone_reaches_the_search_box_and_the_first_result(page, reside
     page.keyboard.type("扶贫")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=*")
+    # Focus lands on the results, not back at the top of the page.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'results-heading'")
     _tab_to(page, "document.activeElement.closest('ol.results > li') !== null")
     assert page.evaluate("document.activeElement.textContent") == resident_data.title
     page.keyboard.press("Enter")
@@ -130,20 +131,6 @@ def _optional(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def _axe_violations(page):
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"axe-core is required in CI: {AXE} is missing (make test installs it)")
-        pytest.skip(f"axe-core not installed at {AXE} (make test installs it)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:3])
-        for violation in result["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("high_contrast", [False, True], ids=["standard", "high-contrast"])
@@ -168,7 +155,7 @@ def test_no_serious_accessibility_violations_on_public_pages(page, resident_data
     found = {}
     for url in filter(None, urls):
         page.goto(url)
-        violations = _axe_violations(page)
+        violations = axe_violations(page)
         if violations:
             found[url] = violations
     assert not found, found

@@ -125,3 +125,12 @@ def test_a_one_character_word_says_it_searches_titles_only(client, shuangxi, pov
     html = _html(client.get("/search/", {"q": "扶贫 金"}))
     assert "单字检索词（“金”）只在标题中查找" in html
     assert "只在标题中查找" not in _html(client.get("/search/", {"q": "扶贫"}))
+
+
+def test_an_item_found_only_by_its_keywords_shows_them_highlighted(client, shuangxi, poverty):
+    factories.published_item(
+        shuangxi, poverty, title="2019年第二季度工作安排", body="<p>做好各项工作。</p>", keywords="防汛 抗旱"
+    )
+    html = _html(client.get("/search/", {"q": "防汛"}))
+    assert "找到 1 条" in html
+    assert '<p class="snippet">关键词：<mark>防汛</mark> 抗旱</p>' in html

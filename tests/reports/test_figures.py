@@ -1,6 +1,7 @@
 """The figures of March 2017 for 双溪乡, from the known records in conftest.py."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -190,7 +191,8 @@ def test_a_county_wide_month_runs_a_bounded_number_of_queries(
     _more_items(make_item, categories, 120)
     assert county_month() == small
     townships = list(Organisation.objects.townships().select_related("parent"))
-    with django_assert_max_num_queries(11 + 3 * len(SECTIONS[4:])):  # up to three per added section
+    # +2: the working-day calendar that counts days overdue; up to three per section registered by an app.
+    with django_assert_max_num_queries(13 + 3 * len(SECTIONS[4:])):
         figures = compute_figures(townships, MARCH)
     assert len(figures) == 8
     assert figures[shuangxi.pk]["sections"]["published"]["total"]["month"] == 122
@@ -201,7 +203,7 @@ def test_one_townships_month_runs_a_bounded_number_of_queries(
 ):
     _more_items(make_item, list(Category.objects.filter(organisation=shuangxi)), 60)
     organisation = Organisation.objects.select_related("parent").get(pk=shuangxi.pk)
-    with django_assert_max_num_queries(11 + 3 * len(SECTIONS[4:])):  # up to three per added section
+    with django_assert_max_num_queries(13 + 3 * len(SECTIONS[4:])):
         compute_figures([organisation], MARCH)
 
 
@@ -233,3 +235,38 @@ def test_a_section_registered_later_appears_in_the_figures_and_every_format(marc
     assert "后加的栏目" in workbook.sheetnames
     with pytest.raises(ValueError):
         register_section(applications_section)
+
+
+def _timeliness_table(organisation, month, title):
+    sections = compute_figures([Organisation.objects.select_related("parent").get(pk=organisation.pk)], month)
+    tables = dict(section_tables(sections[organisation.pk]))["公开时效"]
+    return next(table for table in tables if table.title == title)
+
+
+def test_days_late_are_working_days_as_on_the_item_page_and_the_staff_home(shuangxi, make_item, author):
+    from catalog.calendar import work_calendar
+    from disclosure.queries import lateness_label
+
+    news = Category.objects.create(organisation=shuangxi, code="01", name="工作动态")
+    late = make_item(news, published="2026-03-20", due="2026-03-02", title="三月的迟发信息")
+    Item = type(late)
+    Item.objects.filter(pk=late.pk).update(
+        late_workdays=work_calendar().workdays_between(late.due_on, late.published_at.date())
+    )
+    late.refresh_from_db()
+    make_item(news, status=Item.Status.DRAFT, due="2026-03-16", title="月末仍未发布")
+    month = Month(2026, 3)
+
+    table = _timeliness_table(shuangxi, month, "本月超过公开时限发布的信息")
+    assert table.columns[-1] == "超期工作日数"
+    assert table.rows[0][-1] == late.late_workdays == 14  # 3 to 20 March: three weekends
+    assert lateness_label(late) == "逾期 14 个工作日发布"
+
+    table = _timeliness_table(shuangxi, month, "月末逾期未发布的信息")
+    assert table.columns[-1] == "月末已逾期工作日数"
+    assert table.rows[0][-1] == work_calendar().workdays_between(datetime.date(2026, 3, 16), datetime.date(2026, 3, 31))
+
+
+def test_a_year_without_a_calendar_falls_back_to_labelled_calendar_days(march, shuangxi):
+    table = _timeliness_table(shuangxi, MARCH, "本月超过公开时限发布的信息")
+    assert table.rows[0][-1] == "19（日历日）"
