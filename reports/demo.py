@@ -11,13 +11,13 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Organisation
 from reports import services
 from reports.models import MonthlyReport
 from reports.months import Month
+from township_portal.lib.files import atomic_with_files
 
 DATA = Path(__file__).with_name("demo_reports.json")
 COUNTY_OFFICE = "county_office"
@@ -54,7 +54,7 @@ def load_reports(*, stdout=None, now: datetime.datetime | None = None) -> int:
     county_office = users[COUNTY_OFFICE]
     submitted = 0
     current = Month.current()
-    with transaction.atomic():
+    with atomic_with_files():  # a failure half-way leaves no row and no report file
         for entry in data["months"]:
             month = current.back(entry["back"] + 1)[0]
             for report in entry["reports"]:
