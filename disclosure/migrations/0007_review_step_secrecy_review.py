@@ -10,7 +10,8 @@ def mark_secrecy_reviews(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0005_finding_value_hash"),
+        ("disclosure", "0006_item_document_kind"),
+        ("disclosure", "0006_item_due_on_provisional"),
     ]
 
     operations = [
