@@ -145,6 +145,9 @@ SENTENCES = {
     "item.update": _update,
     "item.change": lambda before, after: f"修改了已发布信息的{_fields(after)}（审核通过后上线）",
     "item.change_discard": lambda before, after: "放弃了未上线的修改",
+    "item.due_recompute": lambda before, after: (
+        f"重算应公开日期为{_day((after or {}).get('due_on'))}" if (after or {}).get("due_on") else "重算应公开日期"
+    ),
     "item.submit": _submit,
     "item.approve_step": _approve,
     "item.return": _return,
