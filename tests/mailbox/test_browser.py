@@ -85,7 +85,7 @@ def test_resident_writes_staff_answer_and_the_answer_is_read_and_published(
 
 def test_mailbox_pages_work_in_large_text_at_320px_without_serious_accessibility_violations(page, answered, reviewer):
     from mailbox import services
-    from tests.portal.test_browser_resident import _axe_violations
+    from tests.axe_checks import axe_violations as _axe_violations
 
     services.message_publish(message=answered, by=reviewer)
     urls = [
