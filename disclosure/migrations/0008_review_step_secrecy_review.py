@@ -10,8 +10,7 @@ def mark_secrecy_reviews(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0006_item_document_kind"),
-        ("disclosure", "0006_item_due_on_provisional"),
+        ("disclosure", "0007_item_document_kind"),
     ]
 
     operations = [
