@@ -10,7 +10,7 @@ def mark_secrecy_reviews(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0007_item_document_kind"),
+        ("disclosure", "0008_import_jobs_and_channel_submission_keys"),
     ]
 
     operations = [
