@@ -1,7 +1,6 @@
 """The demo year of 双溪乡 (issue 4, point 12), made through the real services."""
 
 import io
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,11 +24,8 @@ def demo_catalog(settings, db):
     catalog_demo.load_catalog()
 
 
-def test_demo_year_covers_the_eight_kinds_and_every_special_case_and_loads_once_quickly(demo_catalog):
-    started = time.monotonic()
+def test_demo_year_covers_the_eight_kinds_and_every_special_case_and_loads_once(demo_catalog):
     made = demo.load_items()
-    elapsed = time.monotonic() - started
-    assert elapsed < 20, elapsed
     items = Item.objects.filter(organisation__slug="shuangxi")
     public = items.filter(status=Item.Status.PUBLISHED)
     assert made == items.count() and public.count() > 100

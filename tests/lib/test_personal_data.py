@@ -1,4 +1,3 @@
-import time
 from datetime import date
 
 import pytest
@@ -311,19 +310,16 @@ def test_ordinary_government_text_has_no_findings(text):
     assert scan(text, sensitive_words=SECRECY_WORDS) == []
 
 
-# Performance
+# Scale (its speed is measured by bench/, not by a timed test)
 
 
-def test_a_megabyte_of_text_scans_well_under_a_second():
+def test_a_megabyte_of_text_is_scanned_whole():
     paragraph = (
         "2017年主动公开信息756条，上府办发〔2017〕49号，索引号113708280043326001/2024-02411。"
         f"联系人电话13812345678，身份证{SAMPLE_ID}，内部资料。\n"
     )
     text = paragraph * (1_000_000 // len(paragraph) + 1)
 
-    started = time.perf_counter()
     findings = scan(text, sensitive_words=SECRECY_WORDS)
-    elapsed = time.perf_counter() - started
 
     assert len(findings) == 3 * text.count(paragraph)
-    assert elapsed < 1.0

@@ -1,5 +1,4 @@
 import re
-import time
 
 from disclosure.models import Attachment
 from tests.portal.conftest import at
@@ -104,12 +103,9 @@ def test_a_page_of_results_with_huge_attachments_stays_fast(
         Attachment.objects.create(
             item=item, file=f"a/{n}.pdf", original_name=f"{n}.pdf", content_type="application/pdf", size=1, text=text
         )
-    started = time.perf_counter()
     with django_assert_max_num_queries(10):
         response = client.get("/search/", {"q": "低保"})
-    elapsed = time.perf_counter() - started
     assert response.status_code == 200 and len(_result_titles(_html(response))) == 20
-    assert elapsed < 3, f"{elapsed:.1f} s for one page of results"
 
 
 def test_a_deactivated_townships_items_leave_search_and_the_county_home(client, shuangxi, poverty, relief_items):
