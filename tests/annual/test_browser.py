@@ -58,11 +58,11 @@ def test_admin_submits_county_accepts_and_the_report_is_public(
     page.wait_for_url("**/admin/disclosure/item/*/change/")
     item = AnnualReport.objects.get(year=2025).published_item
     assert item.status == Item.Status.IN_REVIEW
-    for person in (reviewer, secrecy_reviewer):
-        disclosure.item_review(item=Item.objects.get(pk=item.pk), by=person, approve=True)
+    disclosure.item_review(item=Item.objects.get(pk=item.pk), by=reviewer, approve=True)
     for finding in item.findings.filter(status=PersonalDataFinding.Status.OPEN):
         disclosure.finding_override(finding=finding, by=approver, reason="年度报告格式规定的栏目名称")
-    disclosure.item_review(item=Item.objects.get(pk=item.pk), by=approver, approve=True)
+    for person in (secrecy_reviewer, approver):
+        disclosure.item_review(item=Item.objects.get(pk=item.pk), by=person, approve=True)
     item.refresh_from_db()
     assert item.status == Item.Status.PUBLISHED
 

@@ -1,6 +1,7 @@
 """The accepted report is published in the township's 年度报告 column through the normal review."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from annual import services
@@ -51,9 +52,12 @@ def test_accepted_report_goes_through_review_and_is_public_with_tables(
     # The author of the item (who drafted it from the report) cannot approve it.
     with pytest.raises(disclosure_permission_denied()):
         disclosure.item_review(item=item, by=org_admin, approve=True)
-    item = review_through(item, reviewer, secrecy_reviewer)
+    item = review_through(item, reviewer)
     # The format's own row labels (属于国家秘密, 三类内部事务信息) are on the sensitive-word list:
-    # the approver, who did not write the item, confirms them with a reason, as for any item.
+    # the secrecy review refuses them until the approver, who did not write the item, confirms
+    # them with a reason, as for any item.
+    with pytest.raises(ValidationError, match="保密审查未通过"):
+        disclosure.item_review(item=Item.objects.get(pk=item.pk), by=secrecy_reviewer, approve=True)
     open_findings = list(item.findings.filter(status=PersonalDataFinding.Status.OPEN))
     assert {f.masked_value for f in open_findings} == {"秘密", "内部"}
     for finding in open_findings:
@@ -61,7 +65,7 @@ def test_accepted_report_goes_through_review_and_is_public_with_tables(
             finding=finding, by=approver, reason="年度报告格式（国办公开办函〔2021〕30号）规定的表格栏目名称"
         )
     with django_capture_on_commit_callbacks(execute=True):
-        item = review_through(item, approver)
+        item = review_through(item, secrecy_reviewer, approver)
     assert item.status == Item.Status.PUBLISHED and item.index_number
     assert '<th scope="col" colspan="7">申请人情况</th>' in item.body
     with pytest.raises(services.AnnualError, match="已送审发布"):
