@@ -103,6 +103,13 @@ def _publish(before, after) -> str:
     return text
 
 
+def _reschedule(before, after) -> str:
+    planned, moved = (before or {}).get("scheduled_for"), (after or {}).get("scheduled_for")
+    if moved is None:
+        return f"把原定于{_when(planned)}的发布提前到现在"
+    return f"把发布时间从{_when(planned)}改为{_when(moved)}"
+
+
 def _repeal(before, after) -> str:
     after = after or {}
     text = f"标记为{_VALIDITY.get(after.get('validity'), '废止')}，自{_day(after.get('repealed_on'))}起"
@@ -152,6 +159,7 @@ SENTENCES = {
     "item.approve_step": _approve,
     "item.return": _return,
     "item.schedule": lambda before, after: f"签发通过，定于{_when((after or {}).get('scheduled_for'))}自动发布",
+    "item.reschedule": _reschedule,
     "item.publish": _publish,
     "item.publish_change": lambda before, after: f"已发布信息的修改上线（{_fields(after)}）",
     "item.emergency_publish": lambda before, after: "紧急发布（事后须分管领导审批）",

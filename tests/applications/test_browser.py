@@ -93,7 +93,7 @@ def test_resident_applies_staff_correct_answer_partially_and_resident_downloads_
 
 
 def test_the_form_fits_320px_in_large_text_works_by_keyboard_and_passes_axe(page, shuangxi):
-    from tests.portal.test_browser_resident import _axe_violations
+    from tests.axe_checks import axe_violations as _axe_violations
 
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(reverse("applications:apply", args=["shuangxi"]))
