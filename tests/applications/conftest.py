@@ -15,7 +15,7 @@ ID_NUMBER = ID_BODY + id_check_char(ID_BODY)  # 上犹县, born 1985-03-12
 WRONG_ID = ID_BODY + ("1" if ID_NUMBER[-1] != "1" else "2")  # right length and birth date, wrong checksum
 OTHER_ID_BODY = "36072419900101002"
 OTHER_ID = OTHER_ID_BODY + id_check_char(OTHER_ID_BODY)
-USCC_BODY = "91360724MA35XXXXX"
+USCC_BODY = "91360724MA35K7T4W"
 USCC = USCC_BODY + uscc_check_char(USCC_BODY)
 NAME = "钟秀英"
 PHONE = "13979712345"
