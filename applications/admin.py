@@ -218,7 +218,25 @@ STEPS = {
         {Status.OPEN, Status.CLOSED, Status.CORRECTION, Status.FEE},
         lambda a, u, d: services.remedy_record(application=a, by=u, **d) and "已登记行政复议、行政诉讼。",
     ),
+    "remedy_decide": (
+        app_forms.RemedyDecideForm,
+        WORKERS,
+        set(Status.values),
+        lambda a, u, d: (
+            services.remedy_decide(
+                remedy=_pending_remedy(a, d["remedy"]), by=u, result=d["result"], decided_on=d["decided_on"]
+            )
+            and "已登记行政复议、行政诉讼结果。"
+        ),
+    ),
 }
+
+
+def _pending_remedy(application, pk):
+    remedy = application.remedies.filter(pk=pk).first()
+    if remedy is None:
+        raise ValidationError("该行政复议、行政诉讼记录不存在。")
+    return remedy
 
 
 def _no_draft():
@@ -342,6 +360,14 @@ class ApplicationAdmin(OrganisationScopedAdmin):
             steps.pop("third_party_reply", None)
         if not application.answers.filter(state=Answer.State.APPROVED, delivered_on__isnull=True).exists():
             steps.pop("deliver", None)
+        remedies = list(application.remedies.all())
+        decide_forms = {}
+        if steps.pop("remedy_decide", None) is not None:
+            decide_forms = {
+                r.pk: app_forms.RemedyDecideForm(initial={"remedy": r.pk}, prefix="remedy_decide")
+                for r in remedies
+                if r.result == "pending"
+            }
         clock = services.clock_of(application)
         context = {
             **self.admin_site.each_context(request),
@@ -355,7 +381,7 @@ class ApplicationAdmin(OrganisationScopedAdmin):
             "answers": list(application.answers.select_related("drafted_by", "decided_by").prefetch_related("files")),
             "events": list(application.events.select_related("by")),
             "letters": list(application.letters.all()),
-            "remedies": list(application.remedies.all()),
+            "remedies": [(r, decide_forms.get(r.pk)) for r in remedies],
             "handed_to": list(application.handed_over_to.select_related("organisation")),
             "audit_events": list(
                 AuditEvent.objects.filter(object_type="applications.application", object_id=str(application.pk))

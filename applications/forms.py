@@ -246,6 +246,16 @@ class RemedyForm(forms.Form):
     note = forms.CharField(label="备注", required=False, max_length=500)
 
 
+class RemedyDecideForm(forms.Form):
+    """The result of a pending review or lawsuit, recorded on its own row of the remedies table."""
+
+    remedy = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(
+        label="结果", choices=[(code, label) for code, label in Remedy.Result.choices if code != "pending"]
+    )
+    decided_on = forms.DateField(label="审结日期")
+
+
 class ProposeForm(forms.Form):
     category = forms.ModelChoiceField(label="发布到栏目", queryset=None)
 

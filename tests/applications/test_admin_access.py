@@ -111,3 +111,78 @@ def test_a_step_with_a_bad_form_says_why_and_changes_nothing(client, registered,
     )
     assert "延长工作日数" in response.content.decode()
     assert not application.events.filter(kind="extended").exists()
+
+
+def test_staff_record_the_result_of_a_pending_lawsuit_on_its_row(client, registered, author):
+    application = registered(received_on=date(2025, 3, 3))
+    client.force_login(author)
+    client.post(
+        step(application, "remedy"),
+        {
+            "remedy-kind": "lawsuit_direct",
+            "remedy-body": "上犹县人民法院",
+            "remedy-filed_on": "2025-05-06",
+            "remedy-result": "pending",
+        },
+    )
+    remedy = application.remedies.get()
+    page = client.get(detail(application)).content.decode()
+    assert "登记结果" in page and f'name="submit-remedy-decide-{remedy.pk}"' in page
+
+    refused = client.post(
+        step(application, "remedy_decide"),
+        {
+            "remedy_decide-version": 1,
+            "remedy_decide-remedy": remedy.pk,
+            "remedy_decide-result": "upheld",
+            "remedy_decide-decided_on": "2025-05-01",
+        },
+        follow=True,
+    ).content.decode()
+    assert "审结日期应在申请或起诉日期之后" in refused
+    remedy.refresh_from_db()
+    assert remedy.result == "pending" and remedy.decided_on is None
+
+    done = client.post(
+        step(application, "remedy_decide"),
+        {
+            "remedy_decide-version": 1,
+            "remedy_decide-remedy": remedy.pk,
+            "remedy_decide-result": "corrected",
+            "remedy_decide-decided_on": "2025-09-30",
+        },
+        follow=True,
+    ).content.decode()
+    assert "已登记行政复议、行政诉讼结果" in done and "2025-09-30" in done
+    remedy.refresh_from_db()
+    assert (remedy.result, remedy.decided_on) == ("corrected", date(2025, 9, 30))
+    assert f'name="submit-remedy-decide-{remedy.pk}"' not in done
+    assert AuditEvent.objects.filter(action="application.remedy_decide", object_id=str(application.pk)).exists()
+
+
+def test_another_applications_remedy_cannot_be_decided_through_this_one(client, registered, author):
+    first, second = registered(received_on=date(2025, 3, 3)), registered(received_on=date(2025, 3, 4))
+    client.force_login(author)
+    client.post(
+        step(first, "remedy"),
+        {
+            "remedy-kind": "review",
+            "remedy-body": "上犹县人民政府",
+            "remedy-filed_on": "2025-05-06",
+            "remedy-result": "pending",
+        },
+    )
+    remedy = first.remedies.get()
+    response = client.post(
+        step(second, "remedy_decide"),
+        {
+            "remedy_decide-version": 1,
+            "remedy_decide-remedy": remedy.pk,
+            "remedy_decide-result": "upheld",
+            "remedy_decide-decided_on": "2025-06-01",
+        },
+        follow=True,
+    ).content.decode()
+    assert "该行政复议、行政诉讼记录不存在" in response
+    remedy.refresh_from_db()
+    assert remedy.result == "pending"
