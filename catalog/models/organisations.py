@@ -32,6 +32,7 @@ RESERVED_SLUGS = frozenset(
         "accounts",
         "attachments",
         "mailbox",
+        "apply",
     }
 )
 

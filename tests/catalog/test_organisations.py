@@ -55,3 +55,24 @@ def test_database_refuses_duplicate_codes_and_second_root(county, shuangxi):
 def test_subtree_covers_township_and_its_offices_only(shuangxi, shuangxi_office, yingqian, county):
     assert set(Organisation.objects.subtree(shuangxi)) == {shuangxi, shuangxi_office}
     assert set(Organisation.objects.subtree(county)) == {county, shuangxi, shuangxi_office, yingqian}
+
+
+def test_every_top_level_url_segment_is_a_reserved_slug():
+    """A township whose slug equals a top-level path (/apply/, /mailbox/ …) would be unreachable."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from catalog.models.organisations import RESERVED_SLUGS
+
+    def first_segments(patterns, prefix=""):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                yield from first_segments(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern):
+                head = route.lstrip("^").split("/", 1)[0]
+                if head and "<" not in head and "." not in head and "\\" not in head:
+                    yield head
+
+    segments = set(first_segments(get_resolver().url_patterns))
+    assert {"admin", "apply", "mailbox", "annual", "reports", "search", "items"} <= segments
+    assert segments - RESERVED_SLUGS == set()
