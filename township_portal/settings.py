@@ -185,6 +185,8 @@ SITE_FOOTER = {
 # Trust X-Forwarded-Proto only behind a TLS-terminating proxy that sets it; otherwise a
 # client could claim HTTPS by sending the header itself.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# Proxies in front of the application servers that append to X-Forwarded-For (nginx: 1).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0, minimum=0)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -310,6 +312,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minim
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "township_portal.lib.lockout.lockout_response"
+# One notion of the client's address for lockout and rate limits (X-Forwarded-For behind proxies).
+AXES_CLIENT_IP_CALLABLE = "township_portal.lib.ratelimit.client_address"
 AXES_VERBOSE = False
 # Login form posts per address per minute, right or wrong (township_portal.lib.ratelimit).
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 20, minimum=1)

@@ -10,8 +10,10 @@ phone or ID number used as a key is never stored in the cache in clear.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -39,5 +41,23 @@ def allow(*, key: str, limit: int, window: int) -> bool:
 
 
 def client_address(request) -> str:
-    """The client's address; behind the TLS proxy the proxy's REMOTE_ADDR is replaced by nginx's real-IP module."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, as the nearest trusted proxy saw it.
+
+    With `TRUSTED_PROXY_COUNT = N` (N proxies in front of the application servers, e.g. 1 for
+    nginx), the client is the N-th address from the right of X-Forwarded-For: each proxy appends
+    the peer it saw, so entries further left were written by the client and are not trusted.
+    Without proxies (N = 0) it is REMOTE_ADDR. Behind nginx without this, every visitor would
+    share the proxy's address and so one visitor's rate limit and lockout.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(chain) < count:
+        return remote
+    candidate = chain[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
