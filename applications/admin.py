@@ -36,12 +36,18 @@ class ClockFilter(admin.SimpleListFilter):
     parameter_name = "clock"
 
     def lookups(self, request, model_admin):
-        return [("overdue", "已超期"), ("soon", f"{DUE_SOON_DAYS} 个工作日内到期")]
+        return [
+            ("overdue", "已超期"),
+            ("soon", f"{DUE_SOON_DAYS} 个工作日内到期"),
+            ("lapsed", "补正、缴费期限已届满"),
+        ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "overdue":
             return queryset.open().filter(due_on__lt=today)
+        if self.value() == "lapsed":
+            return queryset.filter(status__in=[Status.CORRECTION, Status.FEE], pause_until__lt=today)
         if self.value() == "soon":
             return queryset.open().filter(
                 due_on__gte=today, due_on__lte=work_calendar().add_workdays(today, DUE_SOON_DAYS)

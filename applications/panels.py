@@ -44,16 +44,21 @@ def staff_panels(*, user, today: date) -> list[Panel]:
         return []
     visible = Application.objects.filter(organisation__in=access.visible_organisations(user))
     open_q = Q(received_on__isnull=False) & ~Q(status__in=[Application.Status.CLOSED, Application.Status.VOID])
+    # The applicant's period for a correction or a fee has ended: staff close it or record what came.
+    lapsed_q = Q(status__in=[Application.Status.CORRECTION, Application.Status.FEE], pause_until__lt=today)
     # 5 working days never span more than 20 calendar days (国庆: 8 days off plus weekends).
     counts = visible.aggregate(
         overdue=Count("id", filter=open_q & Q(due_on__lt=today)),
         near=Count("id", filter=open_q & Q(due_on__gte=today, due_on__lte=today + timedelta(days=20))),
         waiting=Count("id", filter=Q(status=Application.Status.SUBMITTED)),
+        lapsed=Count("id", filter=lapsed_q),
         recent=Count("id", filter=Q(received_on__gte=today - timedelta(days=365))),
     )
     panels = []
     if counts["overdue"] or counts["near"] or counts["waiting"]:
         panels += _case_panels(visible, open_q, counts, today)
+    if counts["lapsed"]:
+        panels.append(_lapsed_panel(visible, lapsed_q, counts["lapsed"]))
     if counts["recent"] >= 2:
         panels += _proposal_panels(visible, today)
     return panels
@@ -94,6 +99,25 @@ def _case_panels(visible, open_q, counts, today: date) -> list[Panel]:
             link=f"{link}?status=submitted",
         ),
     ]
+
+
+def _lapsed_panel(visible, lapsed_q, total: int) -> Panel:
+    cases = visible.filter(lapsed_q).select_related("organisation").order_by("pause_until", "pk")[:ROWS]
+    return Panel(
+        title="补正、缴费期限已届满的申请",
+        rows=[
+            PanelRow(
+                text=f"{a.number} {a.organisation.short_name}",
+                url=reverse("admin:applications_application_change", args=[a.pk]),
+                detail=f"{a.get_status_display()}，期限 {a.pause_until:%Y-%m-%d} 已届满：登记补正或缴费，或按逾期办结",
+            )
+            for a in cases
+        ],
+        total=total,
+        empty="",
+        link=reverse("admin:applications_application_changelist") + "?clock=lapsed",
+        warning="申请人的补正或缴费期限已过，请办结或登记。",
+    )
 
 
 def _proposal_panels(visible, today: date) -> list[Panel]:

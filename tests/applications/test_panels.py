@@ -65,3 +65,28 @@ def test_two_applicants_asking_the_same_information_are_proposed_for_proactive_d
     assert response.status_code == 302
     assert proposal.item.status == Item.Status.DRAFT and first in proposal.applications.all()
     assert not [p for p in panels_for("staff_home", author, today) if "第四十四条" in p.title]
+
+
+def test_a_correction_period_that_has_ended_is_listed_until_staff_close_it(client, registered, author):
+    from applications import services
+
+    calendar, today = work_calendar(), timezone.localdate()
+    ended = registered(received_on=_back(calendar, today, 10))
+    running = registered(received_on=_back(calendar, today, 10))
+    for application, until in [(ended, _back(calendar, today, 3)), (running, today)]:
+        services.correction_send(
+            application=application,
+            by=author,
+            missing="请写明所需信息的年份。",
+            until=until,
+            on=_back(calendar, today, 8),
+        )
+    panel = {p.title: p for p in panels_for("staff_home", author, today)}["补正、缴费期限已届满的申请"]
+    assert [row.text.split()[0] for row in panel.rows] == [ended.number] and panel.total == 1
+    assert "待补正" in panel.rows[0].detail and panel.warning
+    client.force_login(author)
+    listing = client.get(panel.link).content.decode()
+    assert ended.number in listing and running.number not in listing
+
+    services.correction_lapse(application=ended, by=author)
+    assert "补正、缴费期限已届满的申请" not in {p.title for p in panels_for("staff_home", author, today)}
