@@ -118,6 +118,9 @@ class Application(models.Model):
         _("答复期限"), null=True, blank=True, help_text=_("由收到日期和计时事件按工作日计算；暂停计时期间为空。")
     )
     pause_until = models.DateField(_("暂停至"), null=True, blank=True)
+    due_on_provisional = models.BooleanField(
+        _("期限为暂定"), default=False, help_text=_("所跨年度的节假日安排尚未加载，暂按周末计算。")
+    )
     consulting = models.BooleanField(_("正在征求第三方意见"), default=False)
     outcome = models.CharField(_("办理结果"), max_length=20, choices=OUTCOME_CHOICES, blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)

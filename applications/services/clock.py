@@ -61,6 +61,9 @@ class Clock:
     consulting: bool = False
     extended: bool = False
     budget: int = ANSWER_DAYS
+    # A year the count runs through has no holiday notice loaded: counted with weekends only
+    # (never later than the real date) until `load_calendar` brings the year and recomputes it.
+    provisional: bool = False
 
     def days_left(self, today: date, calendar: WorkCalendar) -> int | None:
         """Working days from today to the due date (negative: overdue), or None while stopped."""

@@ -94,7 +94,12 @@ def add_event(application: Application, *, kind: str, on: date, by, note: str = 
 
 
 def clock_of(application: Application, calendar=None, events=None) -> Clock | None:
-    """The application's clock from its events (None before it is received)."""
+    """The application's clock from its events (None before it is received).
+
+    Without a calendar given, a year with no loaded holiday notice gives a provisional clock
+    (weekends only, `clock.provisional`), so a case received in December is handled before the
+    State Council's notice for next year is loaded; `load_calendar` recomputes it.
+    """
     if application.received_on is None:
         return None
     if events is None:
@@ -109,27 +114,53 @@ def clock_of(application: Application, calendar=None, events=None) -> Clock | No
         for e in events
         if e.kind in CLOCK_KINDS
     ]
-    return compute_clock(received_on=application.received_on, events=clock_events, calendar=calendar or work_calendar())
+    if calendar is not None:
+        return compute_clock(received_on=application.received_on, events=clock_events, calendar=calendar)
+    try:
+        return compute_clock(received_on=application.received_on, events=clock_events, calendar=work_calendar())
+    except CalendarMissingError:
+        year = application.received_on.year
+        provisional = work_calendar(weekends_only=range(year - 1, year + 3))
+        clock = compute_clock(received_on=application.received_on, events=clock_events, calendar=provisional)
+        clock.provisional = True
+        return clock
 
 
 def save_changed(application: Application, *fields: str, refresh_clock: bool = True) -> None:
     """Store the application's new state, its recomputed clock and a new version."""
     names = set(fields) | {"version"}
     if refresh_clock and application.received_on is not None:
-        try:
-            clock = clock_of(application)
-        except CalendarMissingError as exc:
-            raise ValidationError(
-                f"没有加载 {exc.year} 年的节假日安排，无法计算答复期限。"
-                "请管理员先加载该年的工作日历（load_calendar）。",
-                code="calendar_missing",
-            ) from None
+        clock = clock_of(application)
         application.due_on = clock.due_on
         application.pause_until = clock.pause_until
         application.consulting = clock.consulting
-        names |= {"due_on", "pause_until", "consulting"}
+        application.due_on_provisional = clock.provisional
+        names |= {"due_on", "pause_until", "consulting", "due_on_provisional"}
     application.version += 1
     application.save(update_fields=sorted(names))
+
+
+def recompute_provisional_clocks(*, year: int) -> str:
+    """After `load_calendar` loaded ``year``: every open case with a provisional clock gets its real one."""
+    cases = list(
+        Application.objects.filter(due_on_provisional=True).exclude(
+            status__in=[Application.Status.CLOSED, Application.Status.VOID]
+        )
+    )
+    fixed = 0
+    for application in cases:
+        clock = clock_of(application)
+        if clock.provisional:
+            continue  # still runs through another year without a notice
+        application.due_on, application.pause_until = clock.due_on, clock.pause_until
+        application.consulting, application.due_on_provisional = clock.consulting, False
+        application.version += 1
+        fixed += 1
+    Application.objects.bulk_update(
+        [a for a in cases if not a.due_on_provisional],
+        ["due_on", "pause_until", "consulting", "due_on_provisional", "version"],
+    )
+    return f"已按 {year} 年节假日安排重新计算 {fixed} 件依申请公开的答复期限。" if fixed else ""
 
 
 def audit(by, action: str, application: Application, *, after: dict | None = None, note: str = "") -> None:
