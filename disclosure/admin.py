@@ -101,7 +101,18 @@ class AttachmentInline(OrganisationScopedInline):
     model = Attachment
     form = AttachmentForm
     formset = AttachmentFormSet
-    fields = ["file", "order"]
+    fields = ["file", "order", "text_status"]
+    readonly_fields = ["text_status"]
+
+    @admin.display(description="文字")
+    def text_status(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        if obj.text_state == Attachment.TextState.PENDING:
+            return "正在后台提取文字（较长的 PDF），完成后才能送审"
+        if obj.text_state == Attachment.TextState.FAILED:
+            return f"未能提取文字：{obj.text_error}"
+        return f"已提取 {len(obj.text)} 字" if obj.text else "无文字"
 
     def _draft(self, obj) -> bool:
         return obj is None or (obj.status == Item.Status.DRAFT and obj.index_number is None)

@@ -131,6 +131,8 @@ class CheckedFile:
     size: int
     sha256: str
     text: str
+    # The text of a long PDF is extracted by the task queue after the upload (`text_jobs`).
+    text_pending: bool = False
 
     @property
     def extension(self) -> str:
@@ -141,12 +143,16 @@ class CheckedFile:
         return self.kind.content_type
 
 
-def attachment_check(uploaded_file: File, *, name: str | None = None) -> CheckedFile:
+def attachment_check(uploaded_file: File, *, name: str | None = None, defer_text: bool = False) -> CheckedFile:
     """Judge an upload by its content; raise ValidationError (in Chinese) if it is refused.
 
     Writes nothing: neither a file nor a row. ``name`` overrides the upload's own name.
+    With ``defer_text``, a PDF whose text takes longer than ``ATTACHMENT_SYNC_TEXT_SECONDS``
+    to extract is not refused nor held in the request: every page's content is still
+    inflated under the limits here (a bomb is refused at once), and the checked file comes
+    back with ``text_pending`` for the task queue to extract (`disclosure.text_jobs`).
     """
-    return _check(uploaded_file, name=name, images_only=False)
+    return _check(uploaded_file, name=name, images_only=False, defer_text=defer_text)
 
 
 def image_check(uploaded_file: File, *, name: str | None = None) -> CheckedFile:
@@ -159,7 +165,7 @@ def image_check(uploaded_file: File, *, name: str | None = None) -> CheckedFile:
     return _check(uploaded_file, name=name, images_only=True)
 
 
-def _check(uploaded_file: File, *, name: str | None, images_only: bool) -> CheckedFile:
+def _check(uploaded_file: File, *, name: str | None, images_only: bool, defer_text: bool = False) -> CheckedFile:
     original_name = clean_file_name(name if name is not None else uploaded_file.name or "")
     if not original_name or original_name == UNUSABLE_FILE_NAME or not original_name.strip("."):
         raise ValidationError(
@@ -205,7 +211,8 @@ def _check(uploaded_file: File, *, name: str | None, images_only: bool) -> Check
     else:
         uploaded_file.seek(0)
         data = uploaded_file
-        text = _extract_text(uploaded_file, kind, original_name)
+        soft = Deadline(settings.ATTACHMENT_SYNC_TEXT_SECONDS, name=original_name) if defer_text else None
+        text = _extract_text(uploaded_file, kind, original_name, soft=soft)
 
     digest, stored_size = _digest(data)
     return CheckedFile(
@@ -214,8 +221,22 @@ def _check(uploaded_file: File, *, name: str | None, images_only: bool) -> Check
         data=data,
         size=stored_size,
         sha256=digest,
-        text=text[:MAX_TEXT_CHARS],
+        text=(text or "")[:MAX_TEXT_CHARS],
+        text_pending=text is None,
     )
+
+
+def stored_text(attachment: Attachment) -> str:
+    """The text of a stored attachment, extracted with the queue's longer time budget.
+
+    Raises ValidationError (in Chinese) when it cannot be read within the limits.
+    """
+    kind = next((k for k in TEXT_KINDS if k.content_type == attachment.content_type), None)
+    if kind is None:
+        return ""
+    with attachment.file.open("rb") as handle:
+        text = _extract_text(handle, kind, attachment.original_name, seconds=settings.ATTACHMENT_QUEUE_PARSE_SECONDS)
+    return (text or "")[:MAX_TEXT_CHARS]
 
 
 def too_big_error(name: str, size: int) -> ValidationError:
@@ -241,11 +262,16 @@ def attachment_store(*, item, checked: CheckedFile, by, order: int = 0, audit: b
         size=checked.size,
         sha256=checked.sha256,
         text=checked.text,
+        text_state=Attachment.TextState.PENDING if checked.text_pending else Attachment.TextState.READY,
         order=order,
     )
     with atomic_with_files():
         save_field_file(instance=attachment, field="file", filename=generated_name(checked), content=checked.data)
         attachment.save()
+        if checked.text_pending:
+            from disclosure.text_jobs import queue_text
+
+            queue_text(attachment)
         if audit:
             audit_record(
                 actor=by,
@@ -486,14 +512,17 @@ def _image_without_metadata(image: Image.Image, kind: FileKind, name: str) -> Co
 # --- Text -----------------------------------------------------------------------------------
 
 
-def _extract_text(file: File, kind: FileKind, name: str) -> str:
+def _extract_text(
+    file: File, kind: FileKind, name: str, *, soft: Deadline | None = None, seconds: float | None = None
+) -> str | None:
+    """The file's text; None when a PDF's text outlasted the ``soft`` budget (extract it later)."""
     if kind not in TEXT_KINDS:
         return ""
     file.seek(0)
-    deadline = Deadline(settings.ATTACHMENT_PARSE_SECONDS, name=name)
+    deadline = Deadline(settings.ATTACHMENT_PARSE_SECONDS if seconds is None else seconds, name=name)
     try:
         if kind is PDF:
-            return _pdf_text(file, name, deadline)
+            return _pdf_text(file, name, deadline, soft=soft)
         archive = _open_zip(file, name)
         try:
             if kind is DOCX:
@@ -518,7 +547,7 @@ def _extract_text(file: File, kind: FileKind, name: str) -> str:
         file.seek(0)
 
 
-def _pdf_text(file: File, name: str, deadline: Deadline) -> str:
+def _pdf_text(file: File, name: str, deadline: Deadline, *, soft: Deadline | None = None) -> str | None:
     from pypdf import PdfReader, apply_configuration
     from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
@@ -553,8 +582,17 @@ def _pdf_text(file: File, name: str, deadline: Deadline) -> str:
                 )
             pages = []
             total = 0
-            for page in reader.pages:
+            for number, page in enumerate(reader.pages):
                 deadline.check()
+                if soft is not None and soft.expired():
+                    # Too long for the request: inflate the rest under the limits (fast, and a
+                    # bomb is still refused now); the queue extracts the text.
+                    for rest in reader.pages[number:]:
+                        deadline.check()
+                        contents = rest.get_contents()
+                        if contents is not None:
+                            contents.get_data()
+                    return None
                 text = page.extract_text() or ""
                 pages.append(text)
                 total += len(text)

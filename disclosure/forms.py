@@ -60,7 +60,7 @@ class AttachmentForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if self.instance.pk or upload is None:
             return upload
-        self.checked = attachment_check(upload)
+        self.checked = attachment_check(upload, defer_text=True)
         return upload
 
     def save(self, commit=True):

@@ -300,6 +300,12 @@ ATTACHMENT_MAX_PDF_PAGES = env_int("ATTACHMENT_MAX_PDF_PAGES", 3000, minimum=1)
 ATTACHMENT_MAX_SHEET_ROWS = env_int("ATTACHMENT_MAX_SHEET_ROWS", 200_000, minimum=100)
 # Seconds of work allowed to read one file's text (checked between pages, rows and XML elements).
 ATTACHMENT_PARSE_SECONDS = env_int("ATTACHMENT_PARSE_SECONDS", 20, minimum=1)
+# A PDF uploaded in the admin whose text is not read within these seconds is stored with its
+# text pending, and the task queue reads it with the longer budget below (a 1,000-page
+# budget book takes ~20 s): no upload of ten files runs into the worker timeout, and a long
+# legitimate document is not refused as too complex. Items cannot be submitted until done.
+ATTACHMENT_SYNC_TEXT_SECONDS = env_int("ATTACHMENT_SYNC_TEXT_SECONDS", 1, minimum=0)
+ATTACHMENT_QUEUE_PARSE_SECONDS = env_int("ATTACHMENT_QUEUE_PARSE_SECONDS", 600, minimum=1)
 # Import spreadsheets (items and catalogs): rows (empty ones included), inflated bytes, and the
 # work done in a web request before the import moves to the task worker.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=10)

@@ -28,6 +28,7 @@ from disclosure.services.revisions import (
     _now,
     _pending_revision,
 )
+from disclosure.text_jobs import require_texts_ready
 
 logger = logging.getLogger(__name__)
 
@@ -197,6 +198,7 @@ def item_emergency_publish(*, item: Item, by, reason: str, at: datetime | None =
     _require_role(by, item, {Role.ORG_ADMIN}, "紧急发布")
     if item.status not in Item.UNPUBLISHED_STATUSES:
         raise ValidationError(f"“{item.get_status_display()}”状态的信息不能紧急发布。")
+    require_texts_ready(item, "紧急发布")
     if item.status == Item.Status.APPROVED and item.scheduled_for is not None and item.scheduled_for > when:
         raise PermissionDenied("这条信息已签发并定时发布，发布时间只能由审核人（分管领导）更改或提前。")
     if not item.summary.strip():

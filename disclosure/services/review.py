@@ -20,6 +20,7 @@ from disclosure.services.findings import _history_scrub, _scan
 from disclosure.services.permissions import _authors, _check_can_review, _open_review, _require_editor, _require_role
 from disclosure.services.publication import _apply_change, _publish
 from disclosure.services.revisions import _locked, _now, _pending_revision, working_copy
+from disclosure.text_jobs import require_texts_ready
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ def item_submit(*, item: Item, by, at: datetime | None = None) -> Review:
         raise ValidationError(f"“{item.get_status_display()}”状态的信息不能送审。")
     if not working_copy(item).summary.strip():
         raise ValidationError({"summary": "送审前请填写内容概述（公开目录要显示）。"})
+    require_texts_ready(item, "送审")
     steps = review_steps_ensure(organisation=item.organisation)
     review = Review.objects.create(
         item=item,

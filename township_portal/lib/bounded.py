@@ -49,8 +49,11 @@ class Deadline:
         self.name = name
         self.ends = time.monotonic() + seconds
 
+    def expired(self) -> bool:
+        return time.monotonic() > self.ends
+
     def check(self) -> None:
-        if time.monotonic() > self.ends:
+        if self.expired():
             raise LimitExceeded(
                 f"“{self.name}”过于复杂，{self.seconds:g} 秒内未能读完（处理时间上限），可能是恶意构造的文件。"
                 "请简化或拆分后再上传。"
