@@ -11,16 +11,12 @@ import contextlib
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
-from disclosure import services
 from disclosure.models import Item
-from tests.conftest import PASSWORD
-from tests.search import factories
+from tests.hostile.pages import public_pages
 
 # Every case of the probe is among these.
 HOSTILE = {
@@ -91,18 +87,6 @@ def page_forms(client, url):
 
 def assert_no_500(response, what):
     assert response.status_code < 500, what
-
-
-@pytest.fixture
-def world(shuangxi, shuangxi_office, yingqian, author, reviewer, secrecy_reviewer, approver, org_admin, county_office):
-    superuser = get_user_model().objects.create_superuser("root", password=PASSWORD)
-    notices = factories.category(shuangxi, code="01", name="通知公告")
-    factories.category(shuangxi, code="0101", name="乡镇公告", parent=notices)
-    published = factories.published_item(shuangxi, notices, title="双溪乡春耕生产通知")
-    draft = services.item_create(
-        by=author, organisation=shuangxi, category=notices, title="草稿：村道维修", written_on=published.written_on
-    )
-    return {"superuser": superuser, "published": published, "draft": draft, "category": notices}
 
 
 def changelist_parameters(model_admin, user) -> set[str]:
@@ -191,26 +175,6 @@ def test_every_admin_form_takes_hostile_values(client, world, approver, author):
             for form in forms:
                 for value in FORM_VALUES.values():
                     submit_hostile(client, url, form, value)
-
-
-def public_pages(world) -> list[str]:
-    item = world["published"]
-    slug = item.organisation.slug
-    return [
-        "/",
-        f"/{slug}/",
-        f"/{slug}/category/{world['category'].code}/",
-        f"/{slug}/category/0101/",
-        f"/{slug}/items/{item.pk}/",
-        f"/{slug}/items/{item.pk}/print/",
-        f"/{slug}/items/{item.pk}/notice/",
-        f"/{slug}/catalog/",
-        f"/{slug}/guide/",
-        f"/{slug}/feed/",
-        "/search/",
-        "/display/",
-        "/sitemap.xml",
-    ]
 
 
 def test_every_public_parameter_takes_hostile_values(client, world, org_admin, county_office):
