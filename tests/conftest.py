@@ -5,6 +5,7 @@ secrecy reviewer, approver and organisation administrator, and an outsider who i
 营前镇's author. Residents are the anonymous `client`.
 """
 
+import contextlib
 import os
 import shutil
 
@@ -194,8 +195,20 @@ class CspWatch:
         context.expose_binding("__reportCspViolation", lambda _source, violation: self._add(violation))
         context.add_init_script(CSP_WATCH)
         context.on("console", self._console)
+        context.csp_watch = self  # for test tools that trip the policy themselves (tests/axe_checks.py)
         self.contexts.append(context)
         return context
+
+    @contextlib.contextmanager
+    def excusing_styles(self):
+        """Forgive the inline styles a test tool (axe-core) applies while it runs; scripts still count."""
+        kept = self.take()
+        try:
+            yield
+        finally:
+            violations, console = self.take()
+            self.violations = kept[0] + [v for v in violations if not v["directive"].startswith("style-src")]
+            self.console = kept[1] + [text for text in console if not text.startswith("Applying inline style")]
 
     def _add(self, violation):
         if violation not in self._seen:

@@ -8,7 +8,7 @@ same file with DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL set.
 from datetime import timedelta
 from pathlib import Path
 
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from township_portal.lib.env import env_bool, env_database, env_int, env_list, env_str
@@ -207,8 +207,9 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
+        # 'report-sample': a violation names the first characters of what was blocked.
+        "script-src": [SELF, NONCE, REPORT_SAMPLE],
+        "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='", REPORT_SAMPLE],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],

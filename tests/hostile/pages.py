@@ -5,6 +5,10 @@ from django.urls import reverse
 
 def public_pages(world) -> list[str]:
     """Every public page a resident reaches without a secret: the portal, the mailbox, applications."""
+    return [*portal_pages(world), *mailbox_pages(world), *application_pages(world)]
+
+
+def portal_pages(world) -> list[str]:
     item = world["published"]
     slug = item.organisation.slug
     return [
@@ -21,8 +25,6 @@ def public_pages(world) -> list[str]:
         "/search/",
         "/display/",
         "/sitemap.xml",
-        *mailbox_pages(world),
-        *application_pages(world),
     ]
 
 

@@ -3,20 +3,30 @@
 The admin's models and their list filters are enumerated from the admin site itself, so a new
 app's admin is covered without touching this file. Forms are found by reading the pages (the
 admin's add and change pages, the item's workflow forms, the import and transfer pages, the
-portal's search), and each is submitted with every hostile value in every visible field.
+portal's search, the mailbox's and applications' public forms), and each is submitted with
+every hostile value in every visible field; the public forms that write (a letter, an
+application, their status lookups) also with each field alone hostile, asserting that a
+refusal writes nothing.
 Runs on SQLite and PostgreSQL (NUL bytes and 30-digit numbers fail differently on each).
 """
 
 import contextlib
+import re
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
+from django.apps import apps
 from django.contrib import admin
+from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
+from applications.models import Application
 from disclosure.models import Item
-from tests.hostile.pages import public_pages
+from mailbox.models import Message
+from tests.applications.conftest import applicant
+from tests.hostile.pages import application_pages, mailbox_pages, public_pages
+from tests.mailbox.conftest import form_data as mailbox_form_data
 
 # Every case of the issue's probe is among these.
 HOSTILE = {
@@ -213,3 +223,90 @@ def test_nul_in_a_workflow_comment_is_stripped_not_a_500(client, world, author):
     response = client.post(url, {"action": "submit", "comment": "请\x00审核"})
     assert response.status_code == 302
     assert "\x00" not in "".join(Item.objects.filter(pk=item.pk).values_list("title", flat=True))
+
+
+# --- The mailbox and applications: public forms that write -------------------------------
+
+HOSTILE_CHARACTERS = ("\x00", "\u202e")
+
+
+def rows_written() -> dict[str, int]:
+    """Row counts of everything a public form may write: letters, applications, their audit trail."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for label in ("mailbox", "applications", "audit")
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+def valid_letter(client, url) -> dict:
+    token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())[1]
+    return {**mailbox_form_data(), "token": token}
+
+
+def valid_application(client, url) -> dict:
+    token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())[1]
+    return {**applicant(), "kind": "natural", "token": token}
+
+
+def public_writing_forms(world):
+    """(page, a valid submission's data) for each public form of the mailbox and applications."""
+    letter, application = world["letter"], world["application"]
+    write, apply = mailbox_pages(world)[0], application_pages(world)[1]
+    return [
+        (write, lambda client: valid_letter(client, write)),
+        (mailbox_pages(world)[2], lambda client: {"number": letter.number, "code": world["letter_code"]}),
+        (apply, lambda client: valid_application(client, apply)),
+        (application_pages(world)[3], lambda client: {"number": application.number, "code": world["application_code"]}),
+    ]
+
+
+def test_mailbox_and_applications_forms_refuse_each_hostile_field_and_write_nothing(client, world):
+    """Each field of each public form alone hostile, the rest valid: never a 500; refused means nothing written."""
+    for url, valid in public_writing_forms(world):
+        forms, _links = page_forms(client, url)
+        (form,) = [form for form in forms if form["method"] == "post"]
+        names = {name for name, kind, *_ in form["fields"] if kind != "file"} | set(valid(client))
+        cache.clear()
+        baseline = client.post(url, valid(client))
+        assert baseline.status_code == 302 or world["letter"].number in baseline.content.decode(), (
+            f"the valid submission to {url} was refused, so the fuzz below would prove nothing"
+        )
+        for name in sorted(names):
+            for label, value in FORM_VALUES.items():
+                cache.clear()  # the rate limits are tested in test_locks; here every post reaches the form
+                data = {**valid(client), name: value}
+                before = rows_written()
+                response = client.post(url, data)
+                what = f"POST {url} {name}={label}"
+                assert_no_500(response, what)
+                if response.status_code == 302:  # taken: the hostile characters did not reach the database
+                    latest = Message.objects.order_by("-pk").first(), Application.objects.order_by("-pk").first()
+                    for stored in latest:
+                        text = " ".join(str(getattr(stored, f.attname)) for f in stored._meta.concrete_fields)
+                        assert not any(c in text for c in HOSTILE_CHARACTERS), what
+                else:
+                    assert rows_written() == before, f"{what} was refused ({response.status_code}) but wrote rows"
+                    assert re.search(r"[\u4e00-\u9fff]", response.content.decode()), what
+
+
+def test_mailbox_and_applications_take_hostile_parameters_and_paths(client, world):
+    before = rows_written()
+    for url in [*mailbox_pages(world), *application_pages(world)]:
+        for name in ("after", "before", "page", "number", "code", "q", "next"):
+            for label, value in HOSTILE.items():
+                assert_no_500(client.get(url, {name: value}), f"{url}?{name}={label}")
+    slug = world["letter"].organisation.slug
+    for label, value in [*HOSTILE.items(), ("slash", "a/b"), ("dots", "..")]:
+        quoted = quote(value[:2000], safe="")
+        for path in (
+            f"/{slug}/mailbox/public/{quoted}/",
+            f"/apply/status/{quoted}/",
+            f"/apply/status/{world['application'].number}/file/{quoted}/",
+            f"/apply/status/{world['application'].number}/pdf/{'9' * 30}/",
+            f"/{quoted}/mailbox/",
+            f"/{quoted}/apply/",
+        ):
+            response = client.get(path)
+            assert response.status_code in (301, 302, 400, 404), f"{path} ({label}): {response.status_code}"
+    assert rows_written() == before
