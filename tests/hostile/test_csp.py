@@ -114,6 +114,9 @@ def admin_pages(world) -> list[str]:
             reverse("admin:disclosure_item_channel", args=[item.pk]),
         ]
     pages += [
+        reverse("admin:disclosure_item_revision", args=[world["draft"].pk, 1]),
+        reverse("admin:mailbox_message_record"),
+        reverse("admin:applications_application_propose", args=[world["application"].pk]),
         reverse("admin:catalog_category_transfer"),
         reverse("admin:catalog_category_adopt"),
         reverse("disclosure:item_import"),
@@ -128,10 +131,14 @@ def test_admin_pages_are_strict_and_the_editor_import_map_carries_the_nonce(clie
     assert_strict(client.get(reverse("admin:login")), "the login page")
     for user in (world["superuser"], author):
         client.force_login(user)
+        shown = set()
         for url in admin_pages(world):
             response = client.get(url, follow=True)
             if response.status_code == 200:
                 assert_strict(response, f"{user} {url}")
+                shown.add(url)
+        if user == world["superuser"]:
+            assert set(admin_pages(world)[-9:]) <= shown  # the custom pages all opened
     response = client.get(reverse("admin:disclosure_item_change", args=[world["draft"].pk]))
     page = response.content.decode()
     nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
@@ -154,6 +161,9 @@ def test_error_pages_are_strict(client, world, settings):
     response = client.post(reverse("mailbox:write", args=["shuangxi"]), {"subject": "名单\u202etxt.exe"})
     assert response.status_code == 400
     assert_strict(response, "400")
+    response = client.get("/", headers={"host": "evil.example"})  # Django's own 400 (DisallowedHost)
+    assert response.status_code == 400 and "请求有误" in response.content.decode()
+    assert_strict(response, "Django's 400")
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     response = client.post(reverse("mailbox:write", args=["shuangxi"]), {"body": "长" * 20_000})
     assert response.status_code == 413
@@ -226,6 +236,8 @@ def test_staff_pages_run_under_the_policy_and_the_editor_loads(page, login, worl
         reverse("admin:catalog_category_changelist"),
         reverse("admin:catalog_category_transfer"),
         reverse("disclosure:item_import"),
+        reverse("admin:disclosure_item_revision", args=[world["draft"].pk, 1]),
+        reverse("admin:mailbox_message_record"),
         reverse("admin:mailbox_message_changelist"),
         reverse("admin:mailbox_message_change", args=[world["letter"].pk]),
         reverse("admin:applications_application_changelist"),
