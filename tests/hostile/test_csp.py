@@ -8,6 +8,7 @@ fails any browser test on a violation, and the first test here proves it would.
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -24,6 +25,14 @@ REQUIRED = {
 }
 # Script types a browser executes (import maps included); data blocks such as application/json are not.
 EXECUTED_TYPES = {"", "text/javascript", "application/javascript", "module", "importmap"}
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# Laid out by WeasyPrint into PDFs, never served as pages: their <style> is the print layout.
+PDF_TEMPLATES = ("pdf/", "annual/pdf.html", "reports/pdf/", "applications/letters/")
+INLINE_IN_TEMPLATE = re.compile(
+    r"<script(?![^>]*\bsrc=)[^>]*>\s*[^<\s]|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE
+)
 
 
 def policy(response) -> dict[str, list[str]]:
@@ -82,6 +91,17 @@ def assert_strict(response, what):
     parser = InlineCode(nonces[0] if nonces else None)
     parser.feed(response.content.decode())
     assert not parser.problems, f"{what}: " + "; ".join(parser.problems)
+
+
+def test_no_page_template_holds_inline_script_style_or_handlers():
+    """Pages not visited below (a new template, a rare state) are held to the same rule."""
+    offending = [
+        f"{path.relative_to(TEMPLATES)}: {match.group()!r}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        if not str(path.relative_to(TEMPLATES)).startswith(PDF_TEMPLATES)
+        for match in INLINE_IN_TEMPLATE.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not offending, offending
 
 
 def test_public_pages_of_portal_mailbox_and_applications_are_strict(client, world):
