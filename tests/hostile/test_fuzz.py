@@ -22,9 +22,15 @@ from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
 from applications.models import Application
+from catalog.services import catalog_import
+from catalog.transfer import CatalogFileError, rows_to_csv
+from disclosure.importing import import_items
 from disclosure.models import Item
 from mailbox.models import Message
 from tests.applications.conftest import applicant
+from tests.catalog.test_catalog_transfer import good_rows
+from tests.disclosure.files import upload
+from tests.disclosure.test_import import HEADER, row
 from tests.hostile.pages import application_pages, mailbox_pages, public_pages
 from tests.mailbox.conftest import form_data as mailbox_form_data
 
@@ -310,3 +316,62 @@ def test_mailbox_and_applications_take_hostile_parameters_and_paths(client, worl
             response = client.get(path)
             assert response.status_code in (301, 302, 400, 404), f"{path} ({label}): {response.status_code}"
     assert rows_written() == before
+
+
+# --- The probe's own cases ---------------------------------------------------------------
+
+
+def test_every_500_of_the_probe_is_among_the_inputs_and_none_answers_500(client, world, author, org_admin, settings):
+    """Each input the issue's black-box probe answered 500 with, exactly as it sent it."""
+    published, draft, nul = world["published"], world["draft"], HOSTILE["nul"]
+
+    def workflow(user, item, **data):
+        client.force_login(user)
+        response = client.post(reverse("admin:disclosure_item_workflow", args=[item.pk]), data)
+        assert response.status_code == 302, (data, response.status_code)  # back to the item, with a message
+
+    # NUL in workflow comments, repeal's replacement field, emergency and withdrawal reasons.
+    workflow(author, draft, action="submit", comment=nul)
+    workflow(org_admin, published, action="repeal", repealed_on="2026-01-01", replaced_by=nul)
+    workflow(org_admin, draft, action="emergency_publish", reason=nul)
+    workflow(org_admin, published, action="withdraw", reason=nul)
+    stored = Item.objects.filter(pk__in=[published.pk, draft.pk]).values_list("emergency_reason", "withdrawal_reason")
+    assert not any("\x00" in text for texts in stored for text in texts)
+
+    client.force_login(world["superuser"])
+    autocomplete = {"app_label": "catalog", "model_name": "category", "field_name": "organisation"}
+    assert_no_500(client.get(reverse("admin:autocomplete"), {"term": "\x00", **autocomplete}), "term=%00")
+    assert_no_500(client.get(reverse("admin:disclosure_item_changelist"), {"organisation": "abc"}), "organisation=abc")
+    for model, _admin in registered_admins():  # a 30-digit ?category= or ?organisation= on every list
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for name in ("category", "organisation", "category__id__exact", "organisation__id__exact"):
+            assert_no_500(client.get(url, {name: HOSTILE["int30"]}), f"{url}?{name}=30 digits")
+    client.force_login(org_admin)
+    assert_no_500(client.get(reverse("reports:index"), {"year": HOSTILE["int20"]}), "/reports/?year=20 digits")
+
+    # Oversized posts on the item form and the import page: a Chinese 413, nothing written.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    items = Item.objects.count()
+    for url in (reverse("admin:disclosure_item_add"), reverse("disclosure:item_import")):
+        response = client.post(url, {"title": "长" * 20_000})
+        assert response.status_code == 413 and "提交的内容太大" in response.content.decode(), url
+    assert Item.objects.count() == items
+
+
+def test_a_nul_in_an_imported_csv_cell_is_stripped_on_every_database(world, org_admin, yingqian):
+    shuangxi = world["published"].organisation
+    lines = [",".join(HEADER), ",".join(row(标题="双溪乡\x00春耕方案", 目录分类="01"))]
+    result = import_items(
+        organisation=shuangxi, spreadsheet=upload("信息.csv", "\r\n".join(lines).encode()), by=org_admin
+    )
+    assert result.ok, [str(error) for error in result.errors]
+    assert Item.objects.filter(title="双溪乡春耕方案").exists()
+    rows = good_rows()
+    rows[3][2] = "低保对象\x00审核确认结果"
+    try:
+        catalog_import(organisation=yingqian, file_name="目录.csv", data=rows_to_csv(rows), by=None)
+    except CatalogFileError as refusal:  # a NUL byte makes it "not a text file": refused in Chinese
+        assert "只能导入 .xlsx 工作簿或 .csv 文件" in str(refusal)
+        assert not yingqian.obligations.exists() and not yingqian.categories.exists()
+    else:
+        assert yingqian.obligations.filter(second_level="低保对象审核确认结果").exists()
