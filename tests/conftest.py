@@ -1,5 +1,8 @@
 """Shared personas and the browser harness.
 
+Browser tests run with the portal's Content-Security-Policy enforced, and any violation a page
+meets fails the test (`CspWatch`, `new_context`, `page`).
+
 Personas (built per test, cheap): a county office user, 双溪乡's author, reviewer,
 secrecy reviewer, approver and organisation administrator, and an outsider who is
 营前镇's author. Residents are the anonymous `client`.
@@ -249,6 +252,18 @@ def csp_watch():
     return CspWatch()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test that met a CSP violation fails, naming the directive, what was blocked and where."""
+    result = yield
+    watch = getattr(item, "funcargs", {}).get("csp_watch")
+    if watch is not None:
+        violations, console = watch.take()
+        if violations or console:
+            pytest.fail("Content-Security-Policy violations:\n" + watch.describe(violations, console), pytrace=False)
+    return result
+
+
 @pytest.fixture
 def new_context(browser, live_server, transactional_db, csp_watch):
     """A browser context on the live server, its pages watched for CSP violations; fails the test on any."""
@@ -262,7 +277,7 @@ def new_context(browser, live_server, transactional_db, csp_watch):
         return context
 
     yield make
-    violations, console = csp_watch.take()
+    violations, console = csp_watch.take()  # any arriving after the test's own check (pytest_runtest_call)
     for context in contexts:
         context.close()
     if violations or console:
