@@ -7,6 +7,7 @@ fails any browser test on a violation, and the first test here proves it would.
 """
 
 import re
+import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from django.contrib import admin
 from django.urls import path, reverse
 
+from disclosure.models import ImportJob
 from tests.hostile.pages import application_pages, mailbox_pages, public_pages
 
 REQUIRED = {
@@ -159,6 +161,21 @@ def test_admin_pages_are_strict_and_the_editor_import_map_carries_the_nonce(clie
                 shown.add(url)
         if user == world["superuser"]:
             assert set(admin_pages(world)[-9:]) <= shown  # the custom pages all opened
+    client.force_login(world["superuser"])
+    for status in (ImportJob.Status.RUNNING, ImportJob.Status.REFUSED):  # the import's progress and result pages
+        job = ImportJob.objects.create(
+            key=uuid.uuid4(),
+            organisation=world["published"].organisation,
+            requested_by=world["superuser"],
+            spreadsheet_name="信息.xlsx",
+            status=status,
+            done=5,
+            total=10,
+            errors=[{"row": 3, "message": "成文日期格式不对"}] if status == ImportJob.Status.REFUSED else [],
+        )
+        response = client.get(reverse("disclosure:item_import_job", args=[job.pk]))
+        assert response.status_code == 200 and "信息.xlsx" in response.content.decode()
+        assert_strict(response, f"the import job page ({status})")
     response = client.get(reverse("admin:disclosure_item_change", args=[world["draft"].pk]))
     page = response.content.decode()
     nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
