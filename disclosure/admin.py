@@ -379,8 +379,13 @@ class ItemAdmin(OrganisationScopedAdmin):
         }
         if changes:
             services.item_update(item=obj, by=request.user, **changes)
-            if obj.status == Item.Status.PUBLISHED:
-                messages.info(request, "修改已保存为待审核的新版本，送审通过后才会上线；网上仍显示原来的内容。")
+            # Said in response_change, once the whole save (attachments too) has gone through.
+            request._pending_change_saved = obj.status == Item.Status.PUBLISHED
+
+    def response_change(self, request, obj):
+        if getattr(request, "_pending_change_saved", False):
+            messages.info(request, "修改已保存为待审核的新版本，送审通过后才会上线；网上仍显示原来的内容。")
+        return super().response_change(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -153,8 +153,8 @@ def test_published_item_edit_in_the_admin_becomes_a_pending_change(client, make_
             "body": item.body,
         }.items()
     }
-    response = client.post(change_url(item), form_data(data))
-    assert response.status_code == 302
+    response = client.post(change_url(item), form_data(data), follow=True)
+    assert "修改已保存为待审核的新版本，送审通过后才会上线；网上仍显示原来的内容。" in messages_of(response)
     item.refresh_from_db()
     assert item.title == "双溪乡2026年春季森林防火工作部署"
     assert item.revisions.first().state == ItemRevision.State.PENDING
@@ -213,6 +213,7 @@ def test_a_refused_change_to_a_published_item_keeps_what_was_typed(client, make_
     assert response.status_code == 200
     page = response.content.decode()
     assert "这条信息的修改正在审核中，审核结束后才能再修改。" in page
+    assert not messages_of(response)  # no word of a saved change
     assert 'value="我刚刚输入的新标题"' in page and "我刚刚输入的一大段正文，不能因为保存被拒就丢掉。" in page
     assert written(item) == before
     assert Item.objects.get(pk=item.pk).title == "双溪乡2026年春季森林防火工作部署"  # online text unchanged
