@@ -303,6 +303,17 @@ class ItemAdmin(OrganisationScopedAdmin):
             return False
         return obj.status == Item.Status.DRAFT or (obj.status == Item.Status.PUBLISHED and obj.review_step_id is None)
 
+    def _form_editable(self, request, obj) -> bool:
+        """Whether the form takes the content: a saved form is bound to what was typed, whatever the state now.
+
+        Had the item gone to review since the page was opened, read-only fields would drop the
+        typed text with a success message; bound, the service refuses the change instead and
+        the form is shown again with the text and the reason (`changeform_view`).
+        """
+        if request.method == "POST" and obj is not None and self.has_change_permission(request, obj):
+            return True
+        return self._editable(request, obj)
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         # A published item is edited through its pending change: show that, not the online text.
@@ -310,7 +321,7 @@ class ItemAdmin(OrganisationScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         # Reviewers read the body as residents will see it (sanitised HTML), not as its source.
-        body = "body" if obj is None or self._editable(request, obj) else "body_rendered"
+        body = "body" if obj is None or self._form_editable(request, obj) else "body_rendered"
         content = [
             (_("基本信息"), {"fields": ["organisation", "category", "obligation", "publisher", "title"]}),
             (_("文件信息"), {"fields": ["document_number", "document_kind", "written_on", "mode", "keywords"]}),
@@ -331,7 +342,7 @@ class ItemAdmin(OrganisationScopedAdmin):
         if obj is None:
             return []
         readonly = [*STATE_FIELDS, "organisation"]
-        if not self._editable(request, obj):
+        if not self._form_editable(request, obj):
             readonly += [*CONTENT_FORM_FIELDS, "body_rendered"]
         elif obj.status == Item.Status.PUBLISHED:
             readonly.append("scheduled_for")
@@ -379,8 +390,32 @@ class ItemAdmin(OrganisationScopedAdmin):
         }
         if changes:
             services.item_update(item=obj, by=request.user, **changes)
-            if obj.status == Item.Status.PUBLISHED:
-                messages.info(request, "修改已保存为待审核的新版本，送审通过后才会上线；网上仍显示原来的内容。")
+            # Said in response_change, once the whole save (attachments too) has gone through.
+            request._pending_change_saved = obj.status == Item.Status.PUBLISHED
+
+    def response_change(self, request, obj):
+        if getattr(request, "_pending_change_saved", False):
+            messages.info(request, "修改已保存为待审核的新版本，送审通过后才会上线；网上仍显示原来的内容。")
+        return super().response_change(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form
+
+        class RefusedForm(form):
+            """The form as posted, invalid with the reasons the service gave (so the admin saves nothing)."""
+
+            def clean(self):
+                cleaned = super().clean()
+                if isinstance(refusal, ValidationError):
+                    _errors_to_form(self, refusal)
+                else:
+                    self.add_error(None, _message(refusal))
+                return cleaned
+
+        return RefusedForm
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -389,10 +424,12 @@ class ItemAdmin(OrganisationScopedAdmin):
             with atomic_with_files():
                 return super().changeform_view(request, object_id, form_url, extra_context)
         except (ValidationError, PermissionDenied) as exc:
-            if request.method != "POST":
+            if request.method != "POST" or getattr(request, "_service_refusal", None) is not None:
                 raise
-            messages.error(request, _message(exc))
-            return HttpResponseRedirect(request.get_full_path())
+            # A service refused the save and everything rolled back. The form is shown again as
+            # it was posted, with the service's reasons as its errors: nothing typed is lost.
+            request._service_refusal = exc
+        return self.changeform_view(request, object_id, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

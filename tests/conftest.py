@@ -1,10 +1,14 @@
 """Shared personas and the browser harness.
 
+Browser tests run with the portal's Content-Security-Policy enforced, and any violation a page
+meets fails the test (`CspWatch`, `new_context`, `page`).
+
 Personas (built per test, cheap): a county office user, 双溪乡's author, reviewer,
 secrecy reviewer, approver and organisation administrator, and an outsider who is
 营前镇's author. Residents are the anonymous `client`.
 """
 
+import contextlib
 import os
 import shutil
 
@@ -157,13 +161,132 @@ def browser():
         chromium.close()
 
 
+# Every page of a browser test records the Content-Security-Policy violations it meets, in
+# `window.__cspViolations` and through a binding to Python (the window's list goes with each
+# navigation); the browser's console errors naming the policy are kept too.
+CSP_WATCH = """
+(() => {
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    const violation = {
+      page: location.href,
+      directive: event.effectiveDirective || event.violatedDirective,
+      blocked: event.blockedURI,
+      source: event.sourceFile ? event.sourceFile + ":" + event.lineNumber : "",
+      sample: event.sample,
+    };
+    window.__cspViolations.push(violation);
+    if (window.__reportCspViolation) {
+      window.__reportCspViolation(violation);
+    }
+  }, true);
+})();
+"""
+
+
+class CspWatch:
+    """The policy violations seen by the browser contexts of one test."""
+
+    def __init__(self):
+        self.violations: list[dict] = []
+        self.console: list[str] = []
+        self.contexts = []
+        # Each violation arrives twice (the window's list, the binding), not always in the same take().
+        self._seen: list[dict] = []
+
+    def attach(self, context):
+        context.expose_binding("__reportCspViolation", lambda _source, violation: self._add(violation))
+        context.add_init_script(CSP_WATCH)
+        context.on("console", self._console)
+        context.csp_watch = self  # for test tools that trip the policy themselves (tests/axe_checks.py)
+        self.contexts.append(context)
+        return context
+
+    @contextlib.contextmanager
+    def excusing_styles(self):
+        """Forgive the inline styles a test tool (axe-core) applies while it runs; scripts still count."""
+        kept = self.take()
+        try:
+            yield
+        finally:
+            violations, console = self.take()
+            self.violations = kept[0] + [v for v in violations if not v["directive"].startswith("style-src")]
+            self.console = kept[1] + [text for text in console if not text.startswith("Applying inline style")]
+
+    def _add(self, violation):
+        if violation not in self._seen:
+            self._seen.append(violation)
+            self.violations.append(violation)
+
+    def _console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.console.append(message.text)
+
+    def take(self) -> tuple[list[dict], list[str]]:
+        """The violations so far (each open page's own list read too), forgotten once returned."""
+        for context in self.contexts:
+            for open_page in context.pages:
+                if open_page.is_closed():
+                    continue
+                try:
+                    for violation in open_page.evaluate("window.__cspViolations || []"):
+                        self._add(violation)
+                except Exception:  # a page navigating away or crashed: its binding reported already
+                    pass
+        taken = self.violations, self.console
+        self.violations, self.console = [], []
+        return taken
+
+    def describe(self, violations, console) -> str:
+        lines = [
+            f"{v['directive']} blocked {v['blocked'] or '(inline)'} on {v['page']}"
+            + (f" at {v['source']}" if v["source"] else "")
+            + (f": {v['sample']!r}" if v["sample"] else "")
+            for v in violations
+        ]
+        return "\n".join(lines + [f"console: {text}" for text in console if not violations])
+
+
 @pytest.fixture
-def page(browser, live_server, transactional_db):
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def csp_watch():
+    return CspWatch()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test that met a CSP violation fails, naming the directive, what was blocked and where."""
+    result = yield
+    watch = getattr(item, "funcargs", {}).get("csp_watch")
+    if watch is not None:
+        violations, console = watch.take()
+        if violations or console:
+            pytest.fail("Content-Security-Policy violations:\n" + watch.describe(violations, console), pytrace=False)
+    return result
+
+
+@pytest.fixture
+def new_context(browser, live_server, transactional_db, csp_watch):
+    """A browser context on the live server, its pages watched for CSP violations; fails the test on any."""
+    contexts = []
+
+    def make(**options):
+        options = {"locale": "zh-CN", "base_url": live_server.url, "viewport": {"width": 1280, "height": 900}} | options
+        context = csp_watch.attach(browser.new_context(**options))
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    violations, console = csp_watch.take()  # any arriving after the test's own check (pytest_runtest_call)
+    for context in contexts:
+        context.close()
+    if violations or console:
+        pytest.fail("Content-Security-Policy violations:\n" + csp_watch.describe(violations, console), pytrace=False)
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def submit_step(page, name):
 
 
 def test_resident_applies_staff_correct_answer_partially_and_resident_downloads_the_letter(
-    page, login, shuangxi, author, approver, tmp_path
+    page, login, new_context, shuangxi, author, approver, tmp_path
 ):
     cache.clear()
     page.goto(reverse("applications:apply", args=["shuangxi"]))
@@ -53,7 +53,7 @@ def test_resident_applies_staff_correct_answer_partially_and_resident_downloads_
     submit_step(page, "correction_send")
     assert "待补正" in page.inner_text("#application-status")
 
-    resident = page.context.browser.new_context(base_url=page.url.split("/admin")[0], locale="zh-CN")
+    resident = new_context()
     status = resident.new_page()
     status.goto(reverse("applications:status"))
     status.fill("#id_number", number)

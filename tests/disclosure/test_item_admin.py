@@ -153,12 +153,70 @@ def test_published_item_edit_in_the_admin_becomes_a_pending_change(client, make_
             "body": item.body,
         }.items()
     }
-    response = client.post(change_url(item), form_data(data))
-    assert response.status_code == 302
+    response = client.post(change_url(item), form_data(data), follow=True)
+    assert "修改已保存为待审核的新版本，送审通过后才会上线；网上仍显示原来的内容。" in messages_of(response)
     item.refresh_from_db()
     assert item.title == "双溪乡2026年春季森林防火工作部署"
     assert item.revisions.first().state == ItemRevision.State.PENDING
     assert "更正后的标题" in client.get(change_url(item)).content.decode()
+
+
+def typed_change(item, **typed) -> dict:
+    return form_data(
+        {
+            "category": item.category_id,
+            "obligation": "",
+            "publisher": item.publisher_id,
+            "title": "我刚刚输入的新标题",
+            "document_number": "双府字〔2026〕7号",
+            "written_on": WRITTEN_ON.isoformat(),
+            "mode": "proactive",
+            "keywords": "防火",
+            "summary": "我刚刚输入的新摘要。",
+            "body": "<p>我刚刚输入的一大段正文，不能因为保存被拒就丢掉。</p>",
+            "_save": "保存",
+        }
+        | typed
+    )
+
+
+def written(item) -> tuple:
+    return AuditEvent.objects.count(), ItemRevision.objects.filter(item=item).count()
+
+
+def test_a_save_refused_because_the_draft_went_to_review_meanwhile_keeps_what_was_typed(client, make_item, author):
+    item = make_item()
+    login(client, author)
+    assert client.get(change_url(item)).status_code == 200  # the author opens the form ...
+    services.item_submit(item=item, by=author)  # ... and, in another tab, sends it for review
+    before = written(item)
+    response = client.post(change_url(item), typed_change(item))
+    assert response.status_code == 200  # the form again, not a redirect to the list
+    page = response.content.decode()
+    assert "“审核中”状态的信息不能修改；需要修改请先退回。" in page
+    assert 'value="我刚刚输入的新标题"' in page and "我刚刚输入的新摘要。" in page
+    assert "我刚刚输入的一大段正文，不能因为保存被拒就丢掉。" in page and 'value="双府字〔2026〕7号"' in page
+    assert not [m for m in response.context["messages"] if "成功" in str(m)]
+    item.refresh_from_db()
+    assert item.title == "双溪乡2026年春季森林防火工作部署" and item.status == Item.Status.IN_REVIEW
+    assert written(item) == before
+
+
+def test_a_refused_change_to_a_published_item_keeps_what_was_typed(client, make_item, publish, author):
+    item = publish(make_item(), at=local(2026, 3, 20, 9))
+    services.item_update(item=item, by=author, summary="送审中的修改。")
+    login(client, author)
+    assert client.get(change_url(item)).status_code == 200
+    services.item_submit(item=Item.objects.get(pk=item.pk), by=author)  # the pending change goes to review
+    before = written(item)
+    response = client.post(change_url(item), typed_change(item))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "这条信息的修改正在审核中，审核结束后才能再修改。" in page
+    assert not messages_of(response)  # no word of a saved change
+    assert 'value="我刚刚输入的新标题"' in page and "我刚刚输入的一大段正文，不能因为保存被拒就丢掉。" in page
+    assert written(item) == before
+    assert Item.objects.get(pk=item.pk).title == "双溪乡2026年春季森林防火工作部署"  # online text unchanged
 
 
 def test_nobody_can_delete_items_in_the_admin(client, make_item, publish, org_admin):

@@ -64,6 +64,14 @@ def test_an_overlong_id_in_a_form_is_refused_and_in_a_link_ignored(client, autho
     assert client.get(reverse("admin:disclosure_item_changelist"), {"organisation": "abc"}).status_code in (200, 302)
 
 
+def test_a_nul_in_a_path_is_the_chinese_404_page_on_every_database(client, shuangxi):
+    # PostgreSQL refused the letter number "工作\x00动态" with a 500 (found by the mailbox fuzz).
+    for path in ("/shuangxi/mailbox/public/%E5%B7%A5%00/", "/apply/status/A%00B/", "/shuangxi%01/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "找不到" in response.content.decode() or "不存在" in response.content.decode(), path
+
+
 def test_an_oversized_post_answers_413_with_a_chinese_page(client, author, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     client.login(username=author.username, password=PASSWORD)

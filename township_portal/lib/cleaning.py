@@ -15,6 +15,8 @@
   in a form it is refused with a Chinese 400 page naming the field;
 - an uploaded file whose name Django cannot use (``..``) reaches the form under
   ``UNUSABLE_FILE_NAME`` (which upload checks refuse with a message) instead of vanishing;
+- a path holding NUL or another control character (``/mailbox/public/%00/``) is no page:
+  the Chinese 404 page, before a view passes it to the database (PostgreSQL refuses NUL);
 - a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` answers 413 and one with too many
   fields 400, each with a Chinese page, instead of a 500.
 
@@ -28,7 +30,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParser
 from django.template import loader
 from django.utils.datastructures import ImmutableList
@@ -112,6 +114,8 @@ class CleanInputMiddleware:
         return self.get_response(request)
 
     def _clean(self, request) -> HttpResponse | None:
+        if CONTROL_CHARACTERS.search(request.path_info):
+            raise Http404("网址中含有控制字符。")
         query = request.GET.copy()
         for key in list(query):
             values = [BIDI_CONTROLS.sub("", clean_text(v))[:MAX_QUERY_CHARS] for v in query.getlist(key)]
