@@ -354,7 +354,8 @@ def compute_year(organisations: list[Organisation], year: int, *, reports=None) 
             },
             "table3": sources["table3"],
             "table4": sources["table4"],
-            "fees_yuan": str(sources["fees_yuan"]),
+            # The shortest plain form (100.00 and 100 from two sources read the same; never 1E+2).
+            "fees_yuan": f"{sources['fees_yuan'].normalize():f}",
             "sources": source_names,
             "source_problems": sources["unknown"],
             "previous": _previous(oid, documents[oid], previous_versions.get(oid), reports.get(oid)),

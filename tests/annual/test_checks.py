@@ -12,7 +12,7 @@ from annual.models import AnnualReport
 from disclosure.models import Item
 from reports import services as report_services
 from reports.months import Month
-from tests.annual.conftest import Application, at
+from tests.annual.conftest import at
 from township_portal.lib import annual as annual_lib
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_an_outcome_outside_the_format_fails(monkeypatch, year_2025, shuangxi):
 
 def test_this_years_carried_in_must_equal_last_years_frozen_carried_out(year_2025, applications, shuangxi):
     # An application of 2024 entered after 2024's report was frozen, still open at 2025's start.
-    applications.append(Application("natural", "2024-11-02", "2025-03-01", "disclosed"))
+    applications.add("late", "natural", "2024-11-02", closed="2025-03-01", outcome="disclosed")
     figures = compute_year([shuangxi], 2025)[shuangxi.pk]
     assert "表三 二、上年结转 第1列（自然人）" in failed_cells(figures)
     check = next(c for c in run_checks(figures) if c.cell == "表三 二、上年结转 第1列（自然人）")

@@ -111,8 +111,10 @@ def test_a_failure_while_writing_files_leaves_no_row_and_no_file(
     with pytest.raises(RuntimeError):
         services.annual_submit(organisation=shuangxi, year=2024, by=org_admin, at=at("2025-01-20"))
     assert not AnnualVersion.objects.exists() and not AnnualFile.objects.exists()
+    # The applications' letters are on disk; nothing of the report is.
     media = settings.MEDIA_ROOT
-    assert not list(media.rglob("*.docx")) and not list(media.rglob("*.pdf"))
+    assert list(media.glob("applications/letters/**/*.pdf"))
+    assert not list((media / "annual").rglob("*.docx")) and not list((media / "annual").rglob("*.pdf"))
     assert exports.RENDERERS is services.RENDERERS
 
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from annual import services
 from annual.figures import compute_year
 from catalog.models import Category
-from tests.annual.conftest import Application, login
+from tests.annual.conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,8 @@ def test_a_county_year_costs_the_same_queries_whatever_the_volume(
         compute_year(townships, 2025)
     for n in range(40):
         make_item(columns["news" if n % 2 else "policy"], f"2025-{n % 12 + 1:02d}-05")
-    applications.extend(Application("natural", "2025-03-01", "2025-03-09", "disclosed") for _ in range(50))
+    for n in range(50):
+        applications.add(f"more{n}", "natural", "2025-03-01", closed="2025-03-09", outcome="disclosed")
     with CaptureQueriesContext(connection) as many:
         figures = compute_year(townships, 2025)
     assert figures[shuangxi.pk]["proactive"]["total"] == 45
