@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -49,6 +50,38 @@ def test_later_changes_to_the_records_do_not_touch_the_frozen_version(submitted_
         version.save()
     with pytest.raises(PermissionError):
         AnnualVersion.objects.filter(pk=version.pk).update(number=9)
+
+
+def refused_by_the_database(sql: str, params=()) -> bool:
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    except DatabaseError as error:
+        assert "append-only" in str(error)
+        return True
+    return False
+
+
+def test_the_database_itself_refuses_to_change_or_delete_a_frozen_annual_version(submitted_2024, county_office):
+    decision = services.annual_accept(version=submitted_2024, by=county_office)
+    stored = submitted_2024.files.get(format="docx")
+    # Plain SQL, past the ORM's guard: the triggers of the monthly reports' tables refuse it too.
+    assert refused_by_the_database(
+        "UPDATE annual_annualversion SET narrative = '{}' WHERE id = %s", [submitted_2024.pk]
+    )
+    assert refused_by_the_database("UPDATE annual_annualfile SET sha256 = 'x' WHERE id = %s", [stored.pk])
+    assert refused_by_the_database("UPDATE annual_annualdecision SET comment = '改过' WHERE id = %s", [decision.pk])
+    assert refused_by_the_database("DELETE FROM annual_annualdecision")
+    assert refused_by_the_database("DELETE FROM annual_annualfile")
+    assert refused_by_the_database("DELETE FROM annual_annualversion WHERE id = %s", [submitted_2024.pk])
+    if connection.vendor == "postgresql":
+        assert refused_by_the_database(
+            "TRUNCATE annual_annualfile, annual_annualdecision, annual_annualversion CASCADE"
+        )
+    version = AnnualVersion.objects.get(pk=submitted_2024.pk)
+    assert version.narrative["overview_proactive"] == "主动公开情况。"
+    assert version.files.get(format="docx").sha256 == stored.sha256
+    assert AnnualDecision.objects.get(pk=decision.pk).outcome == AnnualDecision.Outcome.ACCEPTED
 
 
 def test_no_second_submission_while_the_county_holds_it(submitted_2024, shuangxi, org_admin, fill):
