@@ -182,3 +182,24 @@ def test_an_entered_figure_needs_its_source(applications, items, shuangxi, org_a
             organisation=shuangxi, year=2024, by=org_admin, narrative={}, entered={"permits": (Decimal("3"), " ")}
         )
     assert not AnnualReport.objects.filter(entered_figures__isnull=False).exists()
+
+
+def test_twelve_frozen_months_of_applications_must_add_up_to_table_three(year_2025, applications, shuangxi, org_admin):
+    for number in range(1, 13):
+        month = Month(2025, number)
+        report_services.report_save_narrative(
+            organisation=shuangxi, month=month, by=org_admin, work_done="按时公开。", problems="", improvements=""
+        )
+        report_services.report_submit(
+            organisation=shuangxi, month=month, by=org_admin, at=at(f"{month.next().first_day}")
+        )
+    checks = {c.cell: c for c in run_checks(compute_year([shuangxi], 2025)[shuangxi.pk])}
+    assert checks["1—12月月报 收到申请合计"].status == "ok"
+    assert checks["1—12月月报 收到申请合计"].message == "已上报的12个月月报合计 6 件，年度报告 6 件"
+    assert checks["1—12月月报 办结合计"].status == "ok"
+    # An application of May registered after May's report was frozen.
+    applications.add("late", "natural", "2025-05-12", closed="2025-05-30", outcome="disclosed")
+    figures = compute_year([shuangxi], 2025)[shuangxi.pk]
+    assert failed_cells(figures) == ["1—12月月报 收到申请合计", "1—12月月报 办结合计"]
+    check = next(c for c in run_checks(figures) if c.cell == "1—12月月报 办结合计")
+    assert check.message == "已上报的12个月月报合计 6 件，年度报告 7 件"
