@@ -164,6 +164,22 @@ def _monthly(figures: dict) -> list[Check]:
             f"12个月月报合计 {total} 条，年度报告 {year_total} 条",
         )
     )
+    # 依申请公开: once all twelve months are frozen with that section, their sums are table 三's totals.
+    frozen = [month.get("frozen_applications") for month in figures["monthly"]]
+    if all(frozen):
+        for key, row, cell in (
+            ("received", "received", "1—12月月报 收到申请合计"),
+            ("answered", "outcomes_total", "1—12月月报 办结合计"),
+        ):
+            months, year = sum(month[key] for month in frozen), figures["table3"][row]["total"]
+            checks.append(
+                Check(
+                    f"months_applications_{key}",
+                    cell,
+                    OK if months == year else FAILED,
+                    f"已上报的12个月月报合计 {months} 件，年度报告 {year} 件",
+                )
+            )
     return checks
 
 

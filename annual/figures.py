@@ -225,9 +225,11 @@ def _previous_versions(ids: list[int], year: int) -> dict[int, AnnualVersion]:
     return latest
 
 
-def _frozen_months(ids: list[int], year: int) -> dict[tuple[int, int], tuple[int, int]]:
-    """(organisation, month) -> (version number, items of the month) of submitted or accepted monthly reports."""
+def _frozen_months(ids: list[int], year: int) -> dict[tuple[int, int], dict]:
+    """(organisation, month) -> the latest submitted or accepted monthly version's number, its items of
+    the month and, when it has the 依申请公开 section, its applications received and answered in the month."""
     found = {}
+    applications = "figures__sections__applications__"
     rows = (
         ReportVersion.objects.filter(
             report__organisation_id__in=ids,
@@ -235,12 +237,27 @@ def _frozen_months(ids: list[int], year: int) -> dict[tuple[int, int], tuple[int
             report__status__in=[MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.ACCEPTED],
         )
         .order_by("report_id", "-number")
-        .values("report__organisation_id", "report__month", "number", "figures__sections__published__total__month")
+        .values(
+            "report__organisation_id",
+            "report__month",
+            "number",
+            "figures__sections__published__total__month",
+            f"{applications}received__month",
+            f"{applications}answered__month",
+        )
     )
     for row in rows:
         key = (row["report__organisation_id"], row["report__month"].month)
-        if key not in found:
-            found[key] = (row["number"], int(row["figures__sections__published__total__month"] or 0))
+        if key in found:
+            continue
+        received, answered = row[f"{applications}received__month"], row[f"{applications}answered__month"]
+        found[key] = {
+            "version": row["number"],
+            "items": int(row["figures__sections__published__total__month"] or 0),
+            "applications": None
+            if received is None or answered is None
+            else {"received": int(received), "answered": int(answered)},
+        }
     return found
 
 
@@ -340,8 +357,11 @@ def compute_year(organisations: list[Organisation], year: int, *, reports=None) 
                 {
                     "month": number,
                     "records": months[oid][number - 1],
-                    "frozen": frozen_months[(oid, number)][1] if (oid, number) in frozen_months else None,
-                    "version": frozen_months[(oid, number)][0] if (oid, number) in frozen_months else None,
+                    "frozen": frozen_months[(oid, number)]["items"] if (oid, number) in frozen_months else None,
+                    "version": frozen_months[(oid, number)]["version"] if (oid, number) in frozen_months else None,
+                    "frozen_applications": frozen_months[(oid, number)]["applications"]
+                    if (oid, number) in frozen_months
+                    else None,
                 }
                 for number in range(1, 13)
             ],
@@ -354,7 +374,8 @@ def compute_year(organisations: list[Organisation], year: int, *, reports=None) 
             },
             "table3": sources["table3"],
             "table4": sources["table4"],
-            "fees_yuan": str(sources["fees_yuan"]),
+            # The shortest plain form (100.00 and 100 from two sources read the same; never 1E+2).
+            "fees_yuan": f"{sources['fees_yuan'].normalize():f}",
             "sources": source_names,
             "source_problems": sources["unknown"],
             "previous": _previous(oid, documents[oid], previous_versions.get(oid), reports.get(oid)),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Organisation
 from disclosure.models import Item
-from reports.models import AppendOnlyModel
+from reports.models import FrozenDecision, FrozenFile, FrozenVersion
 
 
 class AnnualReportQuerySet(models.QuerySet):
@@ -138,37 +138,24 @@ class EnteredFigure(models.Model):
         return f"{self.get_key_display()}：{self.value}"
 
 
-class AnnualVersion(AppendOnlyModel):
+class AnnualVersion(FrozenVersion):
     """One submission of a year, frozen: figures, narrative and checks exactly as submitted."""
 
     report = models.ForeignKey(
         AnnualReport, verbose_name=_("年度报告"), on_delete=models.PROTECT, related_name="versions"
     )
-    number = models.PositiveSmallIntegerField(_("版本号"))
-    figures = models.JSONField(_("统计数据"))
-    narrative = models.JSONField(_("文字部分"))
     checks = models.JSONField(_("勾稽校验"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上报人"), on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_at = models.DateTimeField(_("上报时间"))
-    deadline = models.DateField(_("上报截止日期"))
-    is_late = models.BooleanField(_("逾期上报"))
 
-    class Meta:
+    class Meta(FrozenVersion.Meta):
         verbose_name = _("年度报告版本")
         verbose_name_plural = _("年度报告版本")
-        ordering = ["report", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="annual_version_unique_number"),
             models.CheckConstraint(condition=models.Q(number__gte=1), name="annual_version_number_positive"),
         ]
 
-    def __str__(self):
-        return f"{self.report} 第{self.number}版"
 
-
-class AnnualFile(AppendOnlyModel):
+class AnnualFile(FrozenFile):
     """A file generated once at submission, kept with its checksum."""
 
     class Format(models.TextChoices):
@@ -181,48 +168,21 @@ class AnnualFile(AppendOnlyModel):
         AnnualVersion, verbose_name=_("年度报告版本"), on_delete=models.PROTECT, related_name="files"
     )
     format = models.CharField(_("格式"), max_length=8, choices=Format.choices)
-    file = models.FileField(_("文件"), max_length=255)
-    download_name = models.CharField(_("下载文件名"), max_length=120)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(FrozenFile.Meta):
         verbose_name = _("年度报告文件")
         verbose_name_plural = _("年度报告文件")
-        ordering = ["version", "format"]
         constraints = [models.UniqueConstraint(fields=["version", "format"], name="annual_file_one_per_format")]
 
-    def __str__(self):
-        return self.download_name
 
-
-class AnnualDecision(AppendOnlyModel):
-    """The county office's answer to one version: accepted, or returned with a comment."""
-
-    class Outcome(models.TextChoices):
-        ACCEPTED = "accepted", _("接收")
-        RETURNED = "returned", _("退回")
+class AnnualDecision(FrozenDecision):
+    """The county office's answer to one annual version."""
 
     version = models.OneToOneField(
         AnnualVersion, verbose_name=_("年度报告版本"), on_delete=models.PROTECT, related_name="decision"
     )
-    outcome = models.CharField(_("处理结果"), max_length=16, choices=Outcome.choices)
-    comment = models.TextField(_("意见"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("处理时间"))
 
-    class Meta:
+    class Meta(FrozenDecision.Meta):
         verbose_name = _("年度报告审核意见")
         verbose_name_plural = _("年度报告审核意见")
-        ordering = ["-decided_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(outcome="returned") | ~models.Q(comment=""), name="annual_return_needs_comment"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.version} {self.get_outcome_display()}"
+        constraints = [FrozenDecision.return_needs_comment("annual_return_needs_comment")]

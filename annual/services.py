@@ -2,7 +2,6 @@
 submission (the freeze), the county office's decision, and publication in the 年度报告 column."""
 
 import datetime
-import hashlib
 import json
 from decimal import Decimal
 
@@ -21,7 +20,8 @@ from catalog.models import Category, Organisation
 from disclosure import services as disclosure
 from disclosure.models import Item
 from reports import access
-from township_portal.lib.files import atomic_with_files, save_file
+from reports.freezing import version_files_write
+from township_portal.lib.files import atomic_with_files
 
 NARRATIVE_KEYS = [key for key, _label in NARRATIVE_FIELDS]
 ANNUAL_COLUMN_NAMES = ("年度报告", "政府信息公开年度报告", "年报")
@@ -246,7 +246,6 @@ def annual_submit(*, organisation: Organisation, year: int, by, at: datetime.dat
         )
     number = (report.versions.aggregate(latest=Max("number"))["latest"] or 0) + 1
     deadline = deadline_for(year)
-    checksums = {}
     with atomic_with_files():
         version = AnnualVersion.objects.create(
             report=report,
@@ -259,23 +258,14 @@ def annual_submit(*, organisation: Organisation, year: int, by, at: datetime.dat
             deadline=deadline,
             is_late=timezone.localdate(at) > deadline,
         )
-        document = version_document(version)
-        for file_format, render in RENDERERS.items():
-            data = render(document)
-            checksums[file_format] = hashlib.sha256(data).hexdigest()
-            name = save_file(
-                storage=AnnualFile.file.field.storage,
-                name=f"annual/{organisation.slug}/{year}/v{number}/{organisation.slug}-{year}-v{number}.{file_format}",
-                content=data,
-            )
-            AnnualFile.objects.create(
-                version=version,
-                format=file_format,
-                file=name,
-                download_name=f"{document.file_stem}.{file_format}",
-                size=len(data),
-                sha256=checksums[file_format],
-            )
+        stem = f"annual/{organisation.slug}/{year}/v{number}/{organisation.slug}-{year}-v{number}"
+        checksums = version_files_write(
+            version=version,
+            file_model=AnnualFile,
+            document=version_document(version),
+            renderers=RENDERERS,
+            stored_name=lambda file_format: f"{stem}.{file_format}",
+        )
         report.status = AnnualReport.Status.SUBMITTED
         report.checks_ok = True
         report.save(update_fields=["status", "checks_ok", "updated_at"])

@@ -9,7 +9,7 @@ then ``TRUNCATE`` (never ``UPDATE`` or ``DELETE``), on SQLite (which flushes wit
 it may delete. Changing a trigger needs the owner of the schema, which the application's
 database role should not be in production (README: "Audit trail").
 
-Installed by the audit and reports migrations and checked again after every ``migrate``
+Installed by the audit, reports and annual migrations and checked again after every ``migrate``
 (SQLite drops a table's triggers when a migration rebuilds it).
 """
 

@@ -41,6 +41,79 @@ class AppendOnlyModel(models.Model):
         raise PermissionError("Submitted reports are never deleted.")
 
 
+class FrozenVersion(AppendOnlyModel):
+    """One submission, frozen: the figures and narrative exactly as submitted (monthly and annual).
+
+    A concrete version adds `report`, the working copy it freezes, and its own constraint names.
+    """
+
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    figures = models.JSONField(_("统计数据"))
+    narrative = models.JSONField(_("文字部分"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("上报时间"))
+    deadline = models.DateField(_("上报截止日期"))
+    is_late = models.BooleanField(_("逾期上报"))
+
+    class Meta:
+        abstract = True
+        ordering = ["report", "-number"]
+
+    def __str__(self):
+        return f"{self.report} 第{self.number}版"
+
+
+class FrozenFile(AppendOnlyModel):
+    """A file generated once at submission, kept with its checksum (see `reports.freezing`).
+
+    A concrete file adds `version` and `format` (its formats' choices).
+    """
+
+    file = models.FileField(_("文件"), max_length=255)
+    download_name = models.CharField(_("下载文件名"), max_length=120)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["version", "format"]
+
+    def __str__(self):
+        return self.download_name
+
+
+class FrozenDecision(AppendOnlyModel):
+    """The county office's answer to one version: accepted, or returned with a comment.
+
+    A concrete decision adds `version` (one-to-one) and the check that a return has a comment.
+    """
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("接收")
+        RETURNED = "returned", _("退回")
+
+    outcome = models.CharField(_("处理结果"), max_length=16, choices=Outcome.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"))
+
+    class Meta:
+        abstract = True
+        ordering = ["-decided_at"]
+
+    def __str__(self):
+        return f"{self.version} {self.get_outcome_display()}"
+
+    @staticmethod
+    def return_needs_comment(name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(condition=~models.Q(outcome="returned") | ~models.Q(comment=""), name=name)
+
+
 class MonthlyReportQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("Monthly reports are never deleted.")
@@ -96,31 +169,18 @@ class MonthlyReport(models.Model):
         return {"work_done": self.work_done, "problems": self.problems, "improvements": self.improvements}
 
 
-class ReportVersion(AppendOnlyModel):
+class ReportVersion(FrozenVersion):
     """One submission of a month, frozen: the figures and narrative exactly as submitted."""
 
     report = models.ForeignKey(MonthlyReport, verbose_name=_("月报"), on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveSmallIntegerField(_("版本号"))
-    figures = models.JSONField(_("统计数据"))
-    narrative = models.JSONField(_("文字部分"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上报人"), on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_at = models.DateTimeField(_("上报时间"))
-    deadline = models.DateField(_("上报截止日期"))
-    is_late = models.BooleanField(_("逾期上报"))
 
-    class Meta:
+    class Meta(FrozenVersion.Meta):
         verbose_name = _("月报版本")
         verbose_name_plural = _("月报版本")
-        ordering = ["report", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="report_version_unique_number"),
             models.CheckConstraint(condition=models.Q(number__gte=1), name="report_version_number_positive"),
         ]
-
-    def __str__(self):
-        return f"{self.report} 第{self.number}版"
 
 
 def report_file_path(instance: "ReportFile", filename: str) -> str:
@@ -128,7 +188,7 @@ def report_file_path(instance: "ReportFile", filename: str) -> str:
     return f"reports/{report.organisation.slug}/{report.period}/v{instance.version.number}/{filename}"
 
 
-class ReportFile(AppendOnlyModel):
+class ReportFile(FrozenFile):
     """A file generated once at submission, kept with its checksum."""
 
     class Format(models.TextChoices):
@@ -142,47 +202,21 @@ class ReportFile(AppendOnlyModel):
     )
     format = models.CharField(_("格式"), max_length=8, choices=Format.choices)
     file = models.FileField(_("文件"), upload_to=report_file_path, max_length=255)
-    download_name = models.CharField(_("下载文件名"), max_length=120)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(FrozenFile.Meta):
         verbose_name = _("月报文件")
         verbose_name_plural = _("月报文件")
-        ordering = ["version", "format"]
         constraints = [models.UniqueConstraint(fields=["version", "format"], name="report_file_one_per_format")]
 
-    def __str__(self):
-        return self.download_name
 
-
-class ReportDecision(AppendOnlyModel):
-    """The county office's answer to one version: accepted, or returned with a comment."""
-
-    class Outcome(models.TextChoices):
-        ACCEPTED = "accepted", _("接收")
-        RETURNED = "returned", _("退回")
+class ReportDecision(FrozenDecision):
+    """The county office's answer to one monthly version."""
 
     version = models.OneToOneField(
         ReportVersion, verbose_name=_("月报版本"), on_delete=models.PROTECT, related_name="decision"
     )
-    outcome = models.CharField(_("处理结果"), max_length=16, choices=Outcome.choices)
-    comment = models.TextField(_("意见"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("处理时间"))
 
-    class Meta:
+    class Meta(FrozenDecision.Meta):
         verbose_name = _("月报审核意见")
         verbose_name_plural = _("月报审核意见")
-        ordering = ["-decided_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(outcome="returned") | ~models.Q(comment=""), name="report_return_needs_comment"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.version} {self.get_outcome_display()}"
+        constraints = [FrozenDecision.return_needs_comment("report_return_needs_comment")]

@@ -1,7 +1,6 @@
 """Writing monthly reports: the narrative, submission (the freeze) and the county office's decision."""
 
 import datetime
-import hashlib
 import json
 import uuid
 
@@ -15,10 +14,11 @@ from catalog.models import Organisation
 from reports import access
 from reports.exports import RENDERERS
 from reports.figures import compute_figures
+from reports.freezing import version_files_write
 from reports.models import MonthlyReport, ReportDecision, ReportFile, ReportVersion
 from reports.months import Month
 from reports.queries import version_document
-from township_portal.lib.files import atomic_with_files, save_field_file
+from township_portal.lib.files import atomic_with_files
 
 
 class ReportError(ValidationError):
@@ -102,22 +102,15 @@ def report_submit(
         deadline=deadline,
         is_late=timezone.localdate(at) > deadline,
     )
-    document = version_document(version)
-    checksums = {}
-    for file_format, render in RENDERERS.items():
-        data = render(document)
-        checksums[file_format] = hashlib.sha256(data).hexdigest()
-        stored = ReportFile(
-            version=version,
-            format=file_format,
-            download_name=f"{document.file_stem}.{file_format}",
-            size=len(data),
-            sha256=checksums[file_format],
-        )
-        # A fresh storage name every time: a file left by a killed submission can never take the
-        # name a later one needs. The name people see is `download_name` (Content-Disposition).
-        save_field_file(instance=stored, field="file", filename=f"{uuid.uuid4().hex}.{file_format}", content=data)
-        stored.save()
+    # A fresh storage name every time: a file left by a killed submission can never take the
+    # name a later one needs. The name people see is `download_name` (Content-Disposition).
+    checksums = version_files_write(
+        version=version,
+        file_model=ReportFile,
+        document=version_document(version),
+        renderers=RENDERERS,
+        stored_name=lambda file_format: f"{uuid.uuid4().hex}.{file_format}",
+    )
     report.status = MonthlyReport.Status.SUBMITTED
     report.save(update_fields=["status", "updated_at"])
     audit_record(

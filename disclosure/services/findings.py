@@ -12,6 +12,7 @@ from django.utils.crypto import salted_hmac
 
 from audit.services import audit_record
 from catalog.models import Role
+from disclosure.fixed_text import fixed_text_of
 from disclosure.models import (
     Item,
     ItemRevision,
@@ -20,7 +21,7 @@ from disclosure.models import (
 from disclosure.models.revisions import TEXT_FIELDS
 from disclosure.services.permissions import _authors, _open_review, _require_editor, _require_role
 from disclosure.services.revisions import _content_of, _locked, _now, _revision_add, working_copy
-from township_portal.lib.personal_data import FindingKind, mask_text, scan
+from township_portal.lib.personal_data import FindingKind, mask_text, outside_fixed_text, scan
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +55,16 @@ def _scan(item: Item) -> list[PersonalDataFinding]:
     13812345678 does not let 13899995678 (also 138****5678) through. A finding recorded before
     fingerprints existed (empty `value_hash`) is never taken as an override, since nobody can
     tell which number its approver saw; an open one is adopted by the same masked value.
+    Sensitive words inside the item's fixed text (`disclosure.fixed_text`) are not findings.
     """
     found: dict[tuple, list] = {}
+    fixed = None  # asked for only when a sensitive word turns up
     for location, attachment_id, text in _scan_targets(item):
-        for finding in scan(text, sensitive_words=settings.SENSITIVE_WORDS):
+        findings = scan(text, sensitive_words=settings.SENSITIVE_WORDS)
+        if any(f.kind == FindingKind.SENSITIVE_WORD for f in findings):
+            fixed = fixed_text_of(item) if fixed is None else fixed
+            findings = outside_fixed_text(text, findings, fixed)
+        for finding in findings:
             key = (location, attachment_id, str(finding.kind), _fingerprint(finding.kind, finding.value))
             found.setdefault(key, [finding.masked[:60], 0])[1] += 1
     existing: dict[tuple, list[PersonalDataFinding]] = {}

@@ -1,15 +1,20 @@
 """Two known years for 双溪乡: 2024 and 2025.
 
-Applications (from `APPLICATIONS`, a small table standing in for the applications app,
-registered as an annual-report source the way that app registers its own):
+Applications, filed and handled through the applications app's own services (registered,
+corrected, consulted, charged, answered by one person and approved by another, delivered),
+each step on its own day, so the real `applications` annual source is what is counted:
 
     2024: A1 自然人 received 03-01, disclosed 03-20; A2 商业企业 05-10, partial 06-01;
-          A3 科研机构 12-20, closed 2025-01-15 refused (4 保护第三方合法权益) — carried over;
+          A3 科研机构 12-20 (third party asked 12-23), closed 2025-01-15 refused
+          (4 保护第三方合法权益) — carried over;
           A4 自然人 12-28, closed 2025-01-20 unable (1 本机关不掌握) — carried over.
-    2025: B1 社会公益组织 02-01 disclosed; B2 法律服务机构 04-01 not processed (2 重复申请);
-          B3 其他 06-01 other (1 逾期不补正); B4 自然人 07-01 partial;
+    2025: B1 社会公益组织 02-01 (fee of 100 元 notified 02-05, paid 02-10) disclosed 02-20;
+          B2 法律服务机构 04-01 not processed (2 重复申请) 04-25;
+          B3 其他 06-01 (补正 asked 06-03 by 06-20, never given) other (1 逾期不补正) 06-30;
+          B4 自然人 07-01 partial 07-21;
           B5 自然人 12-25 still open; B6 商业企业 12-29 closed 2026-01-05 — both carried into 2026.
-    Remedies: 2024 one 行政复议 corrected; 2025 one 行政复议 upheld, one direct lawsuit pending.
+    Remedies: 2024 one 行政复议 on A2, filed 06-20, corrected 09-10; 2025 one 行政复议 on A4,
+    filed 02-15, upheld 04-30; one direct lawsuit on B2, filed 06-10, pending.
     Fees: 2025 100 元.
 
 Items (document kinds): 行政规范性文件 N1 (2024-03, in force), N2 (2024-06, repealed 2025-05-01),
@@ -17,8 +22,8 @@ N3 (2025-02, in force), N4 (2025-08, repealed 2025-11-10); 规章 R1 (2025-09); 
 in 2025 (one on the website and the bulletin board), one in 2024.
 """
 
+import contextlib
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -26,84 +31,187 @@ from django.utils import timezone
 
 from annual import services
 from annual.models import EnteredFigure
+from applications import services as applications_services
 from catalog.models import Category, Channel
 from disclosure.models import Item, ItemChannel
+from tests.applications.conftest import USCC, applicant
 from tests.conftest import PASSWORD
-from township_portal.lib import annual as annual_lib
 
-
-@dataclass
-class Application:
-    kind: str
-    received: str
-    closed: str | None = None
-    outcome: str | None = None
-
-
-APPLICATIONS = [
-    Application("natural", "2024-03-01", "2024-03-20", "disclosed"),
-    Application("business", "2024-05-10", "2024-06-01", "partial"),
-    Application("research", "2024-12-20", "2025-01-15", "refused_4"),
-    Application("natural", "2024-12-28", "2025-01-20", "unable_1"),
-    Application("public_interest", "2025-02-01", "2025-02-20", "disclosed"),
-    Application("legal_service", "2025-04-01", "2025-04-25", "not_processed_2"),
-    Application("other", "2025-06-01", "2025-06-30", "other_1"),
-    Application("natural", "2025-07-01", "2025-07-21", "partial"),
-    Application("natural", "2025-12-25"),
-    Application("business", "2025-12-29", "2026-01-05", "disclosed"),
-]
-REMEDIES = [(2024, "review", "corrected"), (2025, "review", "upheld"), (2025, "lawsuit_direct", "pending")]
-FEES = {2025: Decimal("100")}
+# Who applies, per applicant kind: a person, or an organisation with its credit code and contact.
+APPLICANTS = {
+    "natural": {},
+    **{
+        kind: {
+            "applicant_kind": kind,
+            "applicant_name": name,
+            "id_type": "uscc",
+            "id_number": USCC,
+            "contact_person": "刘文",
+        }
+        for kind, name in [
+            ("business", "上犹县双溪农旅发展有限公司"),
+            ("research", "赣南农业科学研究所"),
+            ("public_interest", "上犹县乡村振兴促进会"),
+            ("legal_service", "江西章水律师事务所"),
+            ("other", "双溪乡大石门村股份经济合作社"),
+        ]
+    },
+}
+# What each outcome's answer must carry (Art. 36): a legal basis, or who holds the information.
+ANSWER_DETAILS = {
+    "partial": {"legal_basis": "《中华人民共和国政府信息公开条例》第三十七条"},
+    "refused_4": {"legal_basis": "《中华人民共和国政府信息公开条例》第十五条、第三十二条"},
+    "unable_1": {"holder_name": "上犹县住房和城乡建设局"},
+    "not_processed_2": {"legal_basis": "《中华人民共和国政府信息公开条例》第三十六条第（六）项"},
+}
 
 
 def _day(text: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None
 
 
-def table_source(applications, *, organisation_id_of):
-    """An annual source over a list of applications, computed the way the format counts."""
+def at(day: str, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour)))
 
-    def source(*, organisation_ids, year):
-        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        result = {}
-        for oid in organisation_ids:
-            if oid != organisation_id_of():
-                continue
-            figures = annual_lib.AnnualFigures()
-            for app in applications:
-                received, closed = _day(app.received), _day(app.closed)
-                if start <= received <= end:
-                    figures.received[app.kind] = figures.received.get(app.kind, 0) + 1
-                if received < start and (closed is None or closed >= start):
-                    figures.carried_in[app.kind] = figures.carried_in.get(app.kind, 0) + 1
-                if closed is not None and start <= closed <= end:
-                    row = figures.outcomes.setdefault(app.outcome, {})
-                    row[app.kind] = row.get(app.kind, 0) + 1
-                if received <= end and (closed is None or closed > end):
-                    figures.carried_out[app.kind] = figures.carried_out.get(app.kind, 0) + 1
-            for remedy_year, kind, outcome in REMEDIES:
-                if remedy_year == year:
-                    row = figures.remedies.setdefault(kind, {})
-                    row[outcome] = row.get(outcome, 0) + 1
-            figures.fees_yuan = FEES.get(year, Decimal("0"))
-            result[oid] = figures
-        return result
 
-    return source
+@contextlib.contextmanager
+def on_day(day: str):
+    """Run the block as if it were 10:00 on `day`: services that date an event "today" date it then."""
+    moment = at(day)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        yield
+
+
+class Applications:
+    """Files applications for 双溪乡 through the applications app, each step on its own day."""
+
+    def __init__(self, *, organisation, author, approver):
+        self.organisation, self.author, self.approver = organisation, author, approver
+        self.cases = {}
+
+    def add(self, name, kind, received, *, closed=None, outcome=None, before_closing=()):
+        """Register one application received on `received`; run `before_closing` steps (day, method);
+        on `closed`, answer it with `outcome` (drafted by the author, approved by the approver,
+        delivered the same day) or, for 其他处理（一）, close it as an uncorrected application."""
+        with on_day(received):
+            application, _code = applications_services.application_register(
+                organisation=self.organisation,
+                by=self.author,
+                channel="letter",
+                received_on=_day(received),
+                details=applicant(**APPLICANTS[kind]),
+            )
+        for day, step in before_closing:
+            with on_day(day):
+                step(application, _day(day))
+        if closed is not None:
+            with on_day(closed):
+                self._close(application, outcome)
+        application.refresh_from_db()
+        self.cases[name] = application
+        return application
+
+    def _close(self, application, outcome):
+        if outcome == "other_1":
+            applications_services.correction_lapse(application=application, by=self.author)
+            return
+        answer = applications_services.answer_draft(
+            application=application,
+            by=self.author,
+            outcome=outcome,
+            explanation="经查，现答复如下。",
+            **ANSWER_DETAILS.get(outcome, {}),
+        )
+        applications_services.answer_approve(answer=answer, by=self.approver)
+        applications_services.answer_deliver(application=application, by=self.author, means="post")
+
+    # Steps on the way: each is called with the application and the day it happens.
+    def third_party(self, app, day):
+        applications_services.third_party_consult(
+            application=app, by=self.author, party="双溪乡某种养专业合作社", on=day
+        )
+
+    def third_party_reply(self, app, day):
+        applications_services.third_party_reply(application=app, by=self.author, on=day, note="不同意公开。")
+
+    def correction(self, app, day):
+        applications_services.correction_send(
+            application=app,
+            by=self.author,
+            missing="请写明所需信息的年份和村组。",
+            until=day + datetime.timedelta(days=17),
+            on=day,
+        )
+
+    def fee(self, app, day):
+        """A fee notice of 100 元 on `day`, paid five days later."""
+        applications_services.fee_notify(application=app, by=self.author, amount="100", basis="按件计收", on=day)
+        paid = day + datetime.timedelta(days=5)
+        with on_day(paid.isoformat()):
+            applications_services.fee_pay(application=app, by=self.author, on=paid)
+
+    def remedy(self, name, kind, *, filed, result="pending", decided=None, recorded=None):
+        """Record a review or lawsuit on case `name`, on `recorded` (default: the filing day)."""
+        with on_day(recorded or filed):
+            return applications_services.remedy_record(
+                application=self.cases[name],
+                by=self.author,
+                kind=kind,
+                body="上犹县人民政府" if kind == "review" else "上犹县人民法院",
+                filed_on=_day(filed),
+                result=result,
+                decided_on=_day(decided),
+            )
+
+    def decide(self, remedy, result, on):
+        with on_day(on):
+            return applications_services.remedy_decide(
+                remedy=remedy, by=self.author, result=result, decided_on=_day(on)
+            )
 
 
 @pytest.fixture
-def applications(monkeypatch, shuangxi):
-    """The list the test source reads; tests may append to it (a late-entered application)."""
-    table = list(APPLICATIONS)
-    monkeypatch.setitem(
-        annual_lib._SOURCES, "test-applications", table_source(table, organisation_id_of=lambda: shuangxi.pk)
+def applications(shuangxi, author, approver):
+    """The two years of applications and their reviews and lawsuits; tests may `add` more."""
+    filed = Applications(organisation=shuangxi, author=author, approver=approver)
+    add = filed.add
+    add("A1", "natural", "2024-03-01", closed="2024-03-20", outcome="disclosed")
+    add("A2", "business", "2024-05-10", closed="2024-06-01", outcome="partial")
+    add(
+        "A3",
+        "research",
+        "2024-12-20",
+        closed="2025-01-15",
+        outcome="refused_4",
+        before_closing=[("2024-12-23", filed.third_party), ("2025-01-08", filed.third_party_reply)],
     )
-    return table
-
-
-def at(day: str, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour)))
+    add("A4", "natural", "2024-12-28", closed="2025-01-20", outcome="unable_1")
+    add(
+        "B1",
+        "public_interest",
+        "2025-02-01",
+        closed="2025-02-20",
+        outcome="disclosed",
+        before_closing=[("2025-02-05", filed.fee)],
+    )
+    add("B2", "legal_service", "2025-04-01", closed="2025-04-25", outcome="not_processed_2")
+    add(
+        "B3",
+        "other",
+        "2025-06-01",
+        closed="2025-06-30",
+        outcome="other_1",
+        before_closing=[("2025-06-03", filed.correction)],
+    )
+    add("B4", "natural", "2025-07-01", closed="2025-07-21", outcome="partial")
+    add("B5", "natural", "2025-12-25")
+    add("B6", "business", "2025-12-29", closed="2026-01-05", outcome="disclosed")
+    review = filed.remedy("A2", "review", filed="2024-06-20")
+    filed.decide(review, "corrected", "2024-09-10")
+    filed.remedy("A4", "review", filed="2025-02-15", result="upheld", decided="2025-04-30", recorded="2025-05-06")
+    filed.remedy("B2", "lawsuit_direct", filed="2025-06-10")
+    return filed
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from annual.models import AnnualReport
 from disclosure.models import Item
 from reports import services as report_services
 from reports.months import Month
-from tests.annual.conftest import Application, at
+from tests.annual.conftest import at
 from township_portal.lib import annual as annual_lib
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_an_outcome_outside_the_format_fails(monkeypatch, year_2025, shuangxi):
 
 def test_this_years_carried_in_must_equal_last_years_frozen_carried_out(year_2025, applications, shuangxi):
     # An application of 2024 entered after 2024's report was frozen, still open at 2025's start.
-    applications.append(Application("natural", "2024-11-02", "2025-03-01", "disclosed"))
+    applications.add("late", "natural", "2024-11-02", closed="2025-03-01", outcome="disclosed")
     figures = compute_year([shuangxi], 2025)[shuangxi.pk]
     assert "表三 二、上年结转 第1列（自然人）" in failed_cells(figures)
     check = next(c for c in run_checks(figures) if c.cell == "表三 二、上年结转 第1列（自然人）")
@@ -182,3 +182,24 @@ def test_an_entered_figure_needs_its_source(applications, items, shuangxi, org_a
             organisation=shuangxi, year=2024, by=org_admin, narrative={}, entered={"permits": (Decimal("3"), " ")}
         )
     assert not AnnualReport.objects.filter(entered_figures__isnull=False).exists()
+
+
+def test_twelve_frozen_months_of_applications_must_add_up_to_table_three(year_2025, applications, shuangxi, org_admin):
+    for number in range(1, 13):
+        month = Month(2025, number)
+        report_services.report_save_narrative(
+            organisation=shuangxi, month=month, by=org_admin, work_done="按时公开。", problems="", improvements=""
+        )
+        report_services.report_submit(
+            organisation=shuangxi, month=month, by=org_admin, at=at(f"{month.next().first_day}")
+        )
+    checks = {c.cell: c for c in run_checks(compute_year([shuangxi], 2025)[shuangxi.pk])}
+    assert checks["1—12月月报 收到申请合计"].status == "ok"
+    assert checks["1—12月月报 收到申请合计"].message == "已上报的12个月月报合计 6 件，年度报告 6 件"
+    assert checks["1—12月月报 办结合计"].status == "ok"
+    # An application of May registered after May's report was frozen.
+    applications.add("late", "natural", "2025-05-12", closed="2025-05-30", outcome="disclosed")
+    figures = compute_year([shuangxi], 2025)[shuangxi.pk]
+    assert failed_cells(figures) == ["1—12月月报 收到申请合计", "1—12月月报 办结合计"]
+    check = next(c for c in run_checks(figures) if c.cell == "1—12月月报 办结合计")
+    assert check.message == "已上报的12个月月报合计 6 件，年度报告 7 件"

@@ -53,6 +53,13 @@ def remedies(review=(0, 0, 0, 0), direct=(0, 0, 0, 0), after=(0, 0, 0, 0)):
     return {"review": build(review), "lawsuit_direct": build(direct), "lawsuit_after_review": build(after)}
 
 
+def test_the_fixture_is_counted_from_real_applications(applications, shuangxi):
+    figures = compute_year([shuangxi], 2025)[shuangxi.pk]
+    assert figures["sources"] == ["applications"]
+    assert applications.cases["B5"].status == "open" and applications.cases["B6"].closed_on.isoformat() == "2026-01-05"
+    assert applications.cases["B3"].outcome == "other_1" and applications.cases["B1"].letters.count() == 2
+
+
 def test_2024_tables(applications, items, shuangxi):
     figures = compute_year([shuangxi], 2024)[shuangxi.pk]
     assert figures["table3"] == expected_table3(2024)

@@ -1,5 +1,7 @@
 """The accepted report is published in the township's 年度报告 column through the normal review."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -8,6 +10,7 @@ from annual import services
 from annual.models import AnnualReport
 from disclosure import services as disclosure
 from disclosure.models import Item, PersonalDataFinding
+from tests.annual.conftest import ENTERED_2024, NARRATIVE, at
 
 pytestmark = pytest.mark.django_db
 
@@ -52,20 +55,15 @@ def test_accepted_report_goes_through_review_and_is_public_with_tables(
     # The author of the item (who drafted it from the report) cannot approve it.
     with pytest.raises(disclosure_permission_denied()):
         disclosure.item_review(item=item, by=org_admin, approve=True)
-    item = review_through(item, reviewer)
-    # The format's own row labels (属于国家秘密, 三类内部事务信息) are on the sensitive-word list:
-    # the secrecy review refuses them until the approver, who did not write the item, confirms
-    # them with a reason, as for any item.
-    with pytest.raises(ValidationError, match="保密审查未通过"):
-        disclosure.item_review(item=Item.objects.get(pk=item.pk), by=secrecy_reviewer, approve=True)
-    open_findings = list(item.findings.filter(status=PersonalDataFinding.Status.OPEN))
-    assert {f.masked_value for f in open_findings} == {"秘密", "内部"}
-    for finding in open_findings:
-        disclosure.finding_override(
-            finding=finding, by=approver, reason="年度报告格式（国办公开办函〔2021〕30号）规定的表格栏目名称"
-        )
+    # The format's own row labels (1.属于国家秘密, 5.属于三类内部事务信息) hold words of the
+    # sensitive-word list; in the body, the DOCX and the PDF they are the format's, not findings.
+    assert (
+        "1.属于国家秘密" in item.body
+        and "三类内部事务信息" in item.attachments.get(original_name__endswith=".pdf").text
+    )
+    assert not item.findings.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        item = review_through(item, secrecy_reviewer, approver)
+        item = review_through(item, reviewer, secrecy_reviewer, approver)
     assert item.status == Item.Status.PUBLISHED and item.index_number
     assert '<th scope="col" colspan="7">申请人情况</th>' in item.body
     with pytest.raises(services.AnnualError, match="已送审发布"):
@@ -94,3 +92,42 @@ def disclosure_permission_denied():
     from django.core.exceptions import PermissionDenied
 
     return PermissionDenied
+
+
+def test_a_sensitive_word_typed_into_the_narrative_is_still_found(
+    applications, items, fill, shuangxi, org_admin, county_office, reviewer, secrecy_reviewer, columns
+):
+    fill(2024)
+    services.annual_save(
+        organisation=shuangxi,
+        year=2024,
+        by=org_admin,
+        narrative={**NARRATIVE, "problems": "部分内部资料未及时整理归档。"},
+        entered=ENTERED_2024,
+    )
+    version = services.annual_submit(organisation=shuangxi, year=2024, by=org_admin, at=at("2025-01-20"))
+    services.annual_accept(version=version, by=county_office)
+    item = services.annual_publish(report=AnnualReport.objects.get(pk=version.report_id), by=org_admin)
+    # Found in the body and in the DOCX and PDF that carry the narrative; the labels still are not.
+    found = item.findings.filter(status=PersonalDataFinding.Status.OPEN)
+    assert sorted((f.location, f.masked_value, f.occurrences) for f in found) == [
+        ("attachment", "内部", 1),
+        ("attachment", "内部", 1),
+        ("body", "内部", 1),
+    ]
+    item = review_through(item, reviewer)
+    with pytest.raises(ValidationError, match="保密审查未通过"):
+        disclosure.item_review(item=Item.objects.get(pk=item.pk), by=secrecy_reviewer, approve=True)
+
+
+def test_the_formats_labels_are_exempt_only_in_the_annual_column(columns, author, shuangxi):
+    # The same label in an ordinary item is a finding like any other.
+    item = disclosure.item_create(
+        by=author,
+        organisation=shuangxi,
+        category=columns["news"],
+        title="工作动态",
+        written_on=datetime.date(2025, 3, 1),
+        body="<p>1.属于国家秘密</p>",
+    )
+    assert [f.masked_value for f in item.findings.all()] == ["秘密"]

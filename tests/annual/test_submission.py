@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -49,6 +50,41 @@ def test_later_changes_to_the_records_do_not_touch_the_frozen_version(submitted_
         version.save()
     with pytest.raises(PermissionError):
         AnnualVersion.objects.filter(pk=version.pk).update(number=9)
+
+
+def refused_by_the_database(sql: str, params=()) -> bool:
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    except DatabaseError as error:
+        assert "append-only" in str(error)
+        return True
+    return False
+
+
+def test_the_database_itself_refuses_to_change_or_delete_a_frozen_annual_version(submitted_2024, county_office):
+    decision = services.annual_accept(version=submitted_2024, by=county_office)
+    stored = submitted_2024.files.get(format="docx")
+    # Plain SQL, past the ORM's guard: the triggers of the monthly reports' tables refuse it too.
+    assert refused_by_the_database(
+        "UPDATE annual_annualversion SET narrative = '{}' WHERE id = %s", [submitted_2024.pk]
+    )
+    assert refused_by_the_database("UPDATE annual_annualfile SET sha256 = 'x' WHERE id = %s", [stored.pk])
+    assert refused_by_the_database("UPDATE annual_annualdecision SET comment = '改过' WHERE id = %s", [decision.pk])
+    assert refused_by_the_database("DELETE FROM annual_annualdecision")
+    assert refused_by_the_database("DELETE FROM annual_annualfile")
+    assert refused_by_the_database("DELETE FROM annual_annualversion WHERE id = %s", [submitted_2024.pk])
+    if connection.vendor == "postgresql":
+        # TRUNCATE is refused by the same function (tests/ops/test_append_only.py); inside this test's
+        # transaction PostgreSQL would refuse it earlier, for the pending foreign-key checks.
+        tables = ["annual_annualversion", "annual_annualfile", "annual_annualdecision"]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'annual_%%_no_truncate'")
+            assert sorted(name for (name,) in cursor.fetchall()) == sorted(f"{t}_no_truncate" for t in tables)
+    version = AnnualVersion.objects.get(pk=submitted_2024.pk)
+    assert version.narrative["overview_proactive"] == "主动公开情况。"
+    assert version.files.get(format="docx").sha256 == stored.sha256
+    assert AnnualDecision.objects.get(pk=decision.pk).outcome == AnnualDecision.Outcome.ACCEPTED
 
 
 def test_no_second_submission_while_the_county_holds_it(submitted_2024, shuangxi, org_admin, fill):
@@ -111,8 +147,10 @@ def test_a_failure_while_writing_files_leaves_no_row_and_no_file(
     with pytest.raises(RuntimeError):
         services.annual_submit(organisation=shuangxi, year=2024, by=org_admin, at=at("2025-01-20"))
     assert not AnnualVersion.objects.exists() and not AnnualFile.objects.exists()
+    # The applications' letters are on disk; nothing of the report is.
     media = settings.MEDIA_ROOT
-    assert not list(media.rglob("*.docx")) and not list(media.rglob("*.pdf"))
+    assert list(media.glob("applications/letters/**/*.pdf"))
+    assert not list((media / "annual").rglob("*.docx")) and not list((media / "annual").rglob("*.pdf"))
     assert exports.RENDERERS is services.RENDERERS
 
 

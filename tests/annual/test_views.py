@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from annual import services
 from annual.figures import compute_year
 from catalog.models import Category
-from tests.annual.conftest import Application, login
+from tests.annual.conftest import Applications, login
 
 pytestmark = pytest.mark.django_db
 
@@ -123,18 +123,45 @@ def test_townships_cannot_open_the_board(client, org_admin):
 
 
 def test_a_county_year_costs_the_same_queries_whatever_the_volume(
-    applications, items, columns, make_item, second_township, shuangxi
+    applications, items, columns, make_item, second_township, shuangxi, make_staff
 ):
     townships = [shuangxi, second_township]
     with CaptureQueriesContext(connection) as few:
         compute_year(townships, 2025)
     for n in range(40):
         make_item(columns["news" if n % 2 else "policy"], f"2025-{n % 12 + 1:02d}-05")
-    applications.extend(Application("natural", "2025-03-01", "2025-03-09", "disclosed") for _ in range(50))
+    # 40 more applications in 双溪乡 and 12 in 营前镇: every kind, several outcomes, some still
+    # open, a fee, reviews and lawsuits; more rows to count, not more queries.
+    kinds = ["natural", "business", "research", "public_interest", "legal_service", "other"]
+    outcomes = ["disclosed", "partial", "refused_4", "unable_1", "not_processed_2", None]
+    yingqian = Applications(
+        organisation=second_township,
+        author=make_staff("yq_author2", second_township, "author"),
+        approver=make_staff("yq_approver", second_township, "approver"),
+    )
+    for filed, count in ((applications, 40), (yingqian, 12)):
+        for n in range(count):
+            outcome = outcomes[n % len(outcomes)]
+            filed.add(
+                f"more{n}",
+                kinds[n % len(kinds)],
+                f"2025-{n % 10 + 1:02d}-02",
+                closed=f"2025-{n % 10 + 1:02d}-20" if outcome else None,
+                outcome=outcome,
+                before_closing=[(f"2025-{n % 10 + 1:02d}-05", filed.fee)] if n == 7 else (),
+            )
+        filed.remedy(
+            "more1", "review", filed="2025-11-02", result="corrected", decided="2025-12-01", recorded="2025-12-02"
+        )
+        filed.remedy("more2", "lawsuit_after_review", filed="2025-11-03")
     with CaptureQueriesContext(connection) as many:
         figures = compute_year(townships, 2025)
-    assert figures[shuangxi.pk]["proactive"]["total"] == 45
-    assert figures[shuangxi.pk]["table3"]["received"]["total"] == 56
+    mine, theirs = figures[shuangxi.pk], figures[second_township.pk]
+    assert mine["proactive"]["total"] == 45
+    assert mine["table3"]["received"]["total"] == 46 and theirs["table3"]["received"]["total"] == 12
+    assert theirs["table3"]["received"]["other"] == 2 and theirs["table3"]["carried_out"]["total"] == 2
+    assert mine["table4"]["lawsuit_after_review"]["pending"] == 1 and theirs["table4"]["review"]["corrected"] == 1
+    assert mine["fees_yuan"] == "200" and theirs["fees_yuan"] == "100"
     assert len(many.captured_queries) == len(few.captured_queries) <= 12
 
 

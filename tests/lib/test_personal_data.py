@@ -8,6 +8,7 @@ from township_portal.lib.personal_data import (
     is_valid_id_number,
     luhn_ok,
     mask_text,
+    outside_fixed_text,
     scan,
 )
 
@@ -308,6 +309,26 @@ def test_organisation_code_in_an_index_number_is_not_reported():
 )
 def test_ordinary_government_text_has_no_findings(text):
     assert scan(text, sensitive_words=SECRECY_WORDS) == []
+
+
+# Fixed text (a format's own wording)
+
+
+def test_a_sensitive_word_inside_a_fixed_phrase_is_skipped_and_elsewhere_found():
+    text = "1.属于国家秘密 0 0\n5.属于三类\n内部事务信息 0\n部分内部资料未归档，联系13812345678。"
+    findings = outside_fixed_text(
+        text, scan(text, sensitive_words=SECRECY_WORDS), ["1.属于国家秘密", "5.属于三类内部事务信息"]
+    )
+    # The second label is spread over two lines, as a PDF's narrow cell gives it; still the label.
+    assert [(f.kind, f.value) for f in findings] == [
+        (FindingKind.SENSITIVE_WORD, "内部资料"),
+        (FindingKind.MOBILE, "13812345678"),
+    ]
+
+
+def test_a_fixed_phrase_never_exempts_personal_data():
+    text = "联系电话13812345678"
+    assert outside_fixed_text(text, scan(text), [text]) == scan(text)
 
 
 # Scale (its speed is measured by bench/, not by a timed test)

@@ -166,6 +166,26 @@ def scan(text: str, *, sensitive_words: Iterable[str] = ()) -> list[Finding]:
     return _drop_overlaps(candidates)
 
 
+def outside_fixed_text(text: str, findings: Iterable[Finding], phrases: Iterable[str]) -> list[Finding]:
+    """`findings` without the sensitive words that lie inside one of `phrases` in `text`.
+
+    A phrase is wording a format prescribes (the annual report's row 属于国家秘密): the word in it
+    is the format's, not the author's. It matches however its characters are spread over lines
+    and spaces, as text extracted from a PDF's table cells is. Personal data is never exempted.
+    """
+    findings = list(findings)
+    unique = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not unique or not any(f.kind == FindingKind.SENSITIVE_WORD for f in findings):
+        return findings
+    pattern = re.compile("|".join(r"\s*".join(re.escape(ch) for ch in phrase if not ch.isspace()) for phrase in unique))
+    spans = [match.span() for match in pattern.finditer(text)]
+    return [
+        f
+        for f in findings
+        if f.kind != FindingKind.SENSITIVE_WORD or not any(start <= f.start and f.end <= end for start, end in spans)
+    ]
+
+
 def mask_text(text: str, findings: Iterable[Finding]) -> str:
     """`text` with every maskable finding replaced by its mask; everything else unchanged.
 
