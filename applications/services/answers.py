@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -20,6 +20,7 @@ from applications.services.common import (
     audit,
     event_day,
     locked,
+    moment,
     require_role,
     require_status,
     save_changed,
@@ -61,6 +62,7 @@ def answer_draft(
     holder_organisation: Organisation | None = None,
     files: Iterable[CheckedFile] = (),
     version: int | None = None,
+    at: datetime | None = None,
 ) -> Answer:
     """Draft the answer for approval; the outcome's own requirements are checked, files scanned.
 
@@ -69,6 +71,7 @@ def answer_draft(
     files passed `attachment_check` and carry their personal-data findings for the approver.
     """
     files = list(files)
+    when = moment(at)
     with atomic_with_files():
         application = locked(application, version)
         require_role(by, application, DRAFTERS, "拟写答复")
@@ -107,7 +110,7 @@ def answer_draft(
             holder_name=holder_name or (holder_organisation.name if holder_organisation else ""),
             holder_organisation=holder_organisation,
             drafted_by=by,
-            drafted_at=timezone.now(),
+            drafted_at=when,
         )
         for checked in files:
             checked.data.seek(0)
@@ -125,7 +128,7 @@ def answer_draft(
                 sha256=checked.sha256,
                 findings=_scan_findings(checked),
             )
-        add_event(application, kind=EventKind.ANSWER_DRAFTED, on=timezone.localdate(), by=by, note=outcome)
+        add_event(application, kind=EventKind.ANSWER_DRAFTED, on=timezone.localdate(when), by=by, note=outcome)
         save_changed(application, refresh_clock=False)
         audit(by, "application.answer_draft", application, after={"outcome": outcome, "files": len(files)})
     return answer
@@ -139,7 +142,9 @@ def _locked_draft(answer: Answer, version: int | None) -> tuple[Application, Ans
     return application, answer
 
 
-def answer_approve(*, answer: Answer, by, findings_checked: bool = False, version: int | None = None) -> Answer:
+def answer_approve(
+    *, answer: Answer, by, findings_checked: bool = False, version: int | None = None, at: datetime | None = None
+) -> Answer:
     """Approve the draft (never by its drafter): the application is answered and its letter generated.
 
     When the information is held by another body on this platform, the application is
@@ -155,10 +160,11 @@ def answer_approve(*, answer: Answer, by, findings_checked: bool = False, versio
         if flagged and not findings_checked:
             names = "、".join(f.original_name for f in flagged)
             raise ValidationError(f"公开的文件中发现个人信息（{names}），请核对并勾选“已核对个人信息”后再审批。")
-        today = timezone.localdate()
+        when = moment(at)
+        today = timezone.localdate(when)
         answer.state = Answer.State.APPROVED
         answer.decided_by = by
-        answer.decided_at = timezone.now()
+        answer.decided_at = when
         answer.answered_on = today
         try:
             answer.save(update_fields=["state", "decided_by", "decided_at", "answered_on"])
@@ -169,7 +175,7 @@ def answer_approve(*, answer: Answer, by, findings_checked: bool = False, versio
         application.closed_on = today
         add_event(application, kind=EventKind.ANSWERED, on=today, by=by, note=answer.get_outcome_display())
         save_changed(application, "status", "outcome", "closed_on", refresh_clock=False)
-        handed = _hand_over(application, answer, by) if answer.holder_organisation_id else None
+        handed = _hand_over(application, answer, by, when) if answer.holder_organisation_id else None
         letter_generate(
             application=application,
             kind=Letter.Kind.ANSWER,
@@ -180,7 +186,7 @@ def answer_approve(*, answer: Answer, by, findings_checked: bool = False, versio
     return answer
 
 
-def _hand_over(application: Application, answer: Answer, by) -> Application:
+def _hand_over(application: Application, answer: Answer, by, when: datetime) -> Application:
     target = answer.holder_organisation
     if target.kind == Organisation.Kind.OFFICE or not target.is_active:
         raise ValidationError("转办的机构不受理政府信息公开申请。")
@@ -193,21 +199,25 @@ def _hand_over(application: Application, answer: Answer, by) -> Application:
     ]  # fmt: skip
     copy = Application.objects.create(
         organisation=target,
-        number=_allocate_number(target, timezone.localdate().year),
+        number=_allocate_number(target, timezone.localdate(when).year),
         query_code_hash=application.query_code_hash,  # the applicant follows it with the same 查询码
         channel=Channel.HANDOVER,
         status=Status.SUBMITTED,
-        submitted_at=timezone.now(),
+        submitted_at=when,
         handed_over_from=application,
         **{name: getattr(application, name) for name in fields},
     )
     add_event(
-        copy, kind=EventKind.SUBMITTED, on=timezone.localdate(), by=by, note=f"由{application.organisation.name}转来"
+        copy,
+        kind=EventKind.SUBMITTED,
+        on=timezone.localdate(when),
+        by=by,
+        note=f"由{application.organisation.name}转来",
     )
     add_event(
         application,
         kind=EventKind.HANDED_OVER,
-        on=timezone.localdate(),
+        on=timezone.localdate(when),
         by=by,
         note=f"转{target.name}（{copy.number}）",
     )
@@ -215,7 +225,9 @@ def _hand_over(application: Application, answer: Answer, by) -> Application:
     return copy
 
 
-def answer_return(*, answer: Answer, by, comment: str, version: int | None = None) -> Answer:
+def answer_return(
+    *, answer: Answer, by, comment: str, version: int | None = None, at: datetime | None = None
+) -> Answer:
     """Send the draft back to be rewritten, with a comment."""
     with atomic_with_files():
         application, answer = _locked_draft(answer, version)
@@ -225,12 +237,13 @@ def answer_return(*, answer: Answer, by, comment: str, version: int | None = Non
         comment = check_plain_text(comment or "", "退回意见")
         if not comment:
             raise ValidationError("请写明退回意见。")
+        when = moment(at)
         answer.state = Answer.State.RETURNED
         answer.decided_by = by
-        answer.decided_at = timezone.now()
+        answer.decided_at = when
         answer.return_comment = comment[:500]
         answer.save(update_fields=["state", "decided_by", "decided_at", "return_comment"])
-        add_event(application, kind=EventKind.ANSWER_RETURNED, on=timezone.localdate(), by=by, note=comment[:500])
+        add_event(application, kind=EventKind.ANSWER_RETURNED, on=timezone.localdate(when), by=by, note=comment[:500])
         save_changed(application, refresh_clock=False)
         audit(by, "application.answer_return", application, note=comment[:500])
     return answer

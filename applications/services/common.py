@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -68,6 +68,16 @@ def require_status(application: Application, *statuses: str, doing: str) -> None
             f"申请当前为“{application.get_status_display()}”，不能{doing}。如与页面显示的不同，请刷新页面后再操作。",
             code="status",
         )
+
+
+def moment(at: datetime | None) -> datetime:
+    """When a step happens: now, or a given earlier moment (a case recorded after the fact, tests)."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise ValidationError("时间不能晚于现在。", code="future")
+    return at
 
 
 def event_day(on: date | None, application: Application, *, after: date | None = None) -> date:

@@ -27,6 +27,7 @@ from applications.services.common import (
     audit,
     event_day,
     locked,
+    moment,
     require_role,
     require_status,
     save_changed,
@@ -224,6 +225,7 @@ def application_register(
     received_on: date,
     details: dict,
     id_scan: CheckedFile | None = None,
+    at: datetime | None = None,
 ) -> tuple[Application, str]:
     """Register an application that came by letter, fax, e-mail, in person or orally (Art. 29, 31).
 
@@ -234,7 +236,8 @@ def application_register(
     if channel not in Channel.values or channel in (Channel.ONLINE, Channel.HANDOVER):
         raise ValidationError({"channel": "请选择信函、传真、电子邮件、当面提交或口头申请。"})
     cleaned = clean_details(details)
-    if received_on > timezone.localdate():
+    when = moment(at)
+    if received_on > timezone.localdate(when):
         raise ValidationError({"received_on": "收到日期不能晚于今天。"})
     code = new_query_code()
     with atomic_with_files():
@@ -244,7 +247,7 @@ def application_register(
             query_code_hash=make_password(code),
             channel=channel,
             status=Application.Status.OPEN,
-            submitted_at=timezone.now(),
+            submitted_at=when,
             received_on=received_on,
             registered_by=by,
             **cleaned,

@@ -7,7 +7,7 @@ Regulation requires, audits, and does all of it or nothing.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -27,6 +27,7 @@ from applications.services.common import (
     clock_of,
     event_day,
     locked,
+    moment,
     require_role,
     require_status,
     save_changed,
@@ -109,13 +110,15 @@ def _close(application: Application, *, by, outcome: str, kind: str, day: date, 
     save_changed(application, "status", "outcome", "closed_on", refresh_clock=False)
 
 
-def correction_lapse(*, application: Application, by, version: int | None = None) -> Application:
+def correction_lapse(
+    *, application: Application, by, version: int | None = None, at: datetime | None = None
+) -> Application:
     """No correction by the period's end: the application is no longer handled (其他处理（一）)."""
     with atomic_with_files():
         application = locked(application, version)
         require_role(by, application, DRAFTERS, "办结逾期未补正的申请")
         require_status(application, Status.CORRECTION, doing="按逾期未补正办结")
-        today = timezone.localdate()
+        today = timezone.localdate(moment(at))
         if application.pause_until and today <= application.pause_until:
             raise ValidationError(f"补正期限到 {application.pause_until:%Y-%m-%d} 为止，尚未届满。")
         _close(application, by=by, outcome="other_1", kind=EventKind.CORRECTION_LAPSED, day=today, note="逾期未补正")
@@ -249,13 +252,13 @@ def fee_pay(*, application: Application, by, on: date | None = None, version: in
     return application
 
 
-def fee_lapse(*, application: Application, by, version: int | None = None) -> Application:
+def fee_lapse(*, application: Application, by, version: int | None = None, at: datetime | None = None) -> Application:
     """No payment within 20 working days: the application is no longer handled (其他处理（二）)."""
     with atomic_with_files():
         application = locked(application, version)
         require_role(by, application, DRAFTERS, "办结逾期未缴费的申请")
         require_status(application, Status.FEE, doing="按逾期未缴费办结")
-        today = timezone.localdate()
+        today = timezone.localdate(moment(at))
         if application.pause_until and today <= application.pause_until:
             raise ValidationError(f"缴费期限到 {application.pause_until:%Y-%m-%d} 为止，尚未届满。")
         _close(application, by=by, outcome="other_2", kind=EventKind.FEE_LAPSED, day=today, note="逾期未缴费")

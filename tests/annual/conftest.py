@@ -22,7 +22,6 @@ N3 (2025-02, in force), N4 (2025-08, repealed 2025-11-10); 规章 R1 (2025-09); 
 in 2025 (one on the website and the bulletin board), one in 2024.
 """
 
-import contextlib
 import datetime
 from decimal import Decimal
 
@@ -74,15 +73,6 @@ def at(day: str, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour)))
 
 
-@contextlib.contextmanager
-def on_day(day: str):
-    """Run the block as if it were 10:00 on `day`: services that date an event "today" date it then."""
-    moment = at(day)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(timezone, "now", lambda: moment)
-        yield
-
-
 class Applications:
     """Files applications for 双溪乡 through the applications app, each step on its own day."""
 
@@ -94,37 +84,37 @@ class Applications:
         """Register one application received on `received`; run `before_closing` steps (day, method);
         on `closed`, answer it with `outcome` (drafted by the author, approved by the approver,
         delivered the same day) or, for 其他处理（一）, close it as an uncorrected application."""
-        with on_day(received):
-            application, _code = applications_services.application_register(
-                organisation=self.organisation,
-                by=self.author,
-                channel="letter",
-                received_on=_day(received),
-                details=applicant(**APPLICANTS[kind]),
-            )
+        application, _code = applications_services.application_register(
+            organisation=self.organisation,
+            by=self.author,
+            channel="letter",
+            received_on=_day(received),
+            details=applicant(**APPLICANTS[kind]),
+            at=at(received),
+        )
         for day, step in before_closing:
-            with on_day(day):
-                step(application, _day(day))
+            step(application, _day(day))
         if closed is not None:
-            with on_day(closed):
-                self._close(application, outcome)
+            self._close(application, outcome, closed)
         application.refresh_from_db()
         self.cases[name] = application
         return application
 
-    def _close(self, application, outcome):
+    def _close(self, application, outcome, day):
+        """Close on `day`: services that date a step "now" are given that moment (`at=`)."""
         if outcome == "other_1":
-            applications_services.correction_lapse(application=application, by=self.author)
+            applications_services.correction_lapse(application=application, by=self.author, at=at(day))
             return
         answer = applications_services.answer_draft(
             application=application,
             by=self.author,
             outcome=outcome,
             explanation="经查，现答复如下。",
+            at=at(day, 9),
             **ANSWER_DETAILS.get(outcome, {}),
         )
-        applications_services.answer_approve(answer=answer, by=self.approver)
-        applications_services.answer_deliver(application=application, by=self.author, means="post")
+        applications_services.answer_approve(answer=answer, by=self.approver, at=at(day))
+        applications_services.answer_deliver(application=application, by=self.author, means="post", on=_day(day))
 
     # Steps on the way: each is called with the application and the day it happens.
     def third_party(self, app, day):
@@ -148,27 +138,22 @@ class Applications:
         """A fee notice of 100 元 on `day`, paid five days later."""
         applications_services.fee_notify(application=app, by=self.author, amount="100", basis="按件计收", on=day)
         paid = day + datetime.timedelta(days=5)
-        with on_day(paid.isoformat()):
-            applications_services.fee_pay(application=app, by=self.author, on=paid)
+        applications_services.fee_pay(application=app, by=self.author, on=paid)
 
-    def remedy(self, name, kind, *, filed, result="pending", decided=None, recorded=None):
-        """Record a review or lawsuit on case `name`, on `recorded` (default: the filing day)."""
-        with on_day(recorded or filed):
-            return applications_services.remedy_record(
-                application=self.cases[name],
-                by=self.author,
-                kind=kind,
-                body="上犹县人民政府" if kind == "review" else "上犹县人民法院",
-                filed_on=_day(filed),
-                result=result,
-                decided_on=_day(decided),
-            )
+    def remedy(self, name, kind, *, filed, result="pending", decided=None):
+        """Record a review or lawsuit on case `name`, filed on `filed` (decided on `decided`)."""
+        return applications_services.remedy_record(
+            application=self.cases[name],
+            by=self.author,
+            kind=kind,
+            body="上犹县人民政府" if kind == "review" else "上犹县人民法院",
+            filed_on=_day(filed),
+            result=result,
+            decided_on=_day(decided),
+        )
 
     def decide(self, remedy, result, on):
-        with on_day(on):
-            return applications_services.remedy_decide(
-                remedy=remedy, by=self.author, result=result, decided_on=_day(on)
-            )
+        return applications_services.remedy_decide(remedy=remedy, by=self.author, result=result, decided_on=_day(on))
 
 
 @pytest.fixture
@@ -209,7 +194,7 @@ def applications(shuangxi, author, approver):
     add("B6", "business", "2025-12-29", closed="2026-01-05", outcome="disclosed")
     review = filed.remedy("A2", "review", filed="2024-06-20")
     filed.decide(review, "corrected", "2024-09-10")
-    filed.remedy("A4", "review", filed="2025-02-15", result="upheld", decided="2025-04-30", recorded="2025-05-06")
+    filed.remedy("A4", "review", filed="2025-02-15", result="upheld", decided="2025-04-30")
     filed.remedy("B2", "lawsuit_direct", filed="2025-06-10")
     return filed
 

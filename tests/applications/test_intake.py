@@ -99,3 +99,34 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_written(shuangxi, overri
     assert any(message in m for m in exc.value.message_dict[field]), exc.value.message_dict
     assert Application.objects.count() == 0 and ApplicationEvent.objects.count() == 0
     assert default_storage.exists("applications") == files_before
+
+
+def test_a_step_dated_after_the_fact_is_recorded_then_but_never_in_the_future(shuangxi, author, approver):
+    """Services that date a step "now" take an earlier moment (a case written up afterwards)."""
+    from datetime import datetime, timedelta
+
+    moment = timezone.make_aware(datetime(2025, 5, 6, 15, 30))
+    application, _code = services.application_register(
+        organisation=shuangxi, by=author, channel="letter", received_on=date(2025, 5, 6), details=applicant(), at=moment
+    )
+    assert application.submitted_at == moment
+    answer = services.answer_draft(
+        application=application, by=author, outcome="disclosed", explanation="现予公开。", at=moment
+    )
+    services.answer_approve(answer=answer, by=approver, at=moment + timedelta(days=9))
+    application.refresh_from_db()
+    assert application.closed_on == date(2025, 5, 15)
+    assert application.events.get(kind="answered").on == date(2025, 5, 15)
+
+    later, _ = services.application_register(
+        organisation=shuangxi, by=author, channel="letter", received_on=date(2025, 5, 7), details=applicant()
+    )
+    with pytest.raises(ValidationError, match="时间不能晚于现在"):
+        services.answer_draft(
+            application=later,
+            by=author,
+            outcome="disclosed",
+            explanation="现予公开。",
+            at=timezone.now() + timedelta(hours=1),
+        )
+    assert not later.answers.exists()
