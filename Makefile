@@ -16,14 +16,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# PDFs embed a Chinese font (Noto CJK) through WeasyPrint, which needs Pango; both come from
-# Debian's packages, installed here when missing (as root), otherwise named.
+# PDFs embed a Chinese font (Noto CJK) through WeasyPrint, which needs Pango; the tests render
+# PDF pages with poppler's pdftoppm to prove they do not print blank. All come from Debian's
+# packages, installed here when missing (as root), otherwise named.
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 system-deps:
-	@if ! fc-list :lang=zh 2>/dev/null | grep -q . || ! ldconfig -p | grep -q libpangoft2; then \
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q . || ! ldconfig -p | grep -q libpangoft2 || ! command -v pdftoppm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 \
-	    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }; \
-	  else echo "PDFs need a Chinese font and Pango: sudo apt-get install -y fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0"; fi; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null 2>&1 \
+	    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; }; \
+	  else echo "PDFs need a Chinese font and Pango, their tests poppler: sudo apt-get install -y $(SYSTEM_PACKAGES)"; fi; \
 	fi
 
 # The task worker (django-tasks, database queue) runs beside the web server and stops with it.
