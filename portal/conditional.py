@@ -6,14 +6,15 @@ gets 304 without the page being built. Responses ask browsers to revalidate ever
 (``no-cache``), so a newly published item is seen at once.
 
 An anonymous visitor's page is also kept in the shared cache (Redis in production, so
-every application server sees it) with its validators, under a key made of the page's
-path and query, the display settings, the release and the version tokens of what it
-shows (``township_portal.lib.page_versions``): a page served from there costs one or two
-cache reads and no database query, and answers 304 from the stored validators. The
-publishing services replace the tokens of the organisation that changed, of the bodies
-above it and of the pages showing every body, so a publish, change or withdrawal makes
-new keys for exactly the pages that show it; the old entries are never read again (they
-expire after PORTAL_PAGE_CACHE_SECONDS). Nothing is ever deleted from the cache, so two
+every application server sees it) under its path and query, the display settings and the
+release, together with its validators and the version tokens of what it shows
+(``township_portal.lib.page_versions``). The copy and the current tokens are read in one
+cache round trip and no database query; the copy is served (or answers 304 from its
+validators) only while its tokens are the current ones. The publishing services replace
+the tokens of the organisation that changed, of the bodies above it and of the pages
+showing every body, so a publish, change or withdrawal shows at once on exactly the pages
+that show it; the next visitor's page replaces the old copy. Copies expire after
+PORTAL_PAGE_CACHE_SECONDS. A copy is never trusted without comparing its tokens, so two
 servers can never disagree about what is current.
 """
 
@@ -49,14 +50,14 @@ def _cacheable(request) -> bool:
     )
 
 
-def _page_key(request, tokens: dict[str, str]) -> str:
+def _page_key(request) -> str:
     display = tuple(request.COOKIES.get(name, "") for name in DISPLAY_COOKIES.values())
-    payload = repr((site_version(), display, request.get_full_path(), sorted(tokens.items())))
+    payload = repr((site_version(), display, request.get_full_path()))
     return CACHE_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
 def _from_cache(request, stored) -> HttpResponse:
-    content, content_type, etag, timestamp = stored
+    _, content, content_type, etag, timestamp = stored
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
         response = HttpResponse(content, content_type=content_type)
@@ -110,18 +111,17 @@ def _answer(request, validators, versions, view, args, kwargs):
     """The cached copy (or 304 from it, no database query), 304, or the page built (and cached)."""
     key = tokens = None
     if versions is not None and _cacheable(request):
-        tokens = page_versions.current([page_versions.CATALOG, *versions(request, *args, **kwargs)])
-        key = _page_key(request, tokens)
-        stored = cache.get(key)
-        if stored is not None:
-            return _finish(_from_cache(request, stored), stored[2], stored[3])
+        key = _page_key(request)
+        tokens, stored = page_versions.current([page_versions.CATALOG, *versions(request, *args, **kwargs)], also=key)
+        if stored is not None and stored[0] == tokens:
+            return _finish(_from_cache(request, stored), stored[3], stored[4])
     etag, last_modified = validators(request, *args, **kwargs)
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
         response = view(request, *args, **kwargs)
         if key is not None and _storable(request, response, tokens, last_modified):
-            stored = (response.content, response["Content-Type"], etag, timestamp)
+            stored = (tokens, response.content, response["Content-Type"], etag, timestamp)
             cache.set(key, stored, settings.PORTAL_PAGE_CACHE_SECONDS)
     return _finish(response, etag, timestamp)
 

@@ -1,9 +1,9 @@
 """Version tokens in the shared cache that name the current state of the public pages.
 
-A cached public page is stored under a key that includes the tokens of what it shows, so
-a page served from the cache needs the cache only (no database query): the publishing
-services replace the tokens when content changes, and the old entries are never read
-again (they expire after PORTAL_PAGE_CACHE_SECONDS).
+A cached public page is stored with the tokens of what it shows, and served only while
+they are still the current ones; both are read in one round trip, so a page served from
+the cache needs the cache only (no database query). The publishing services replace the
+tokens when content changes, and the old copies are never served again.
 
 - ``org:<slug>``: the pages of one disclosing body (its home, columns, items), replaced
   when the body or one below it changes content (``search.indexing.touch_organisations``);
@@ -47,10 +47,13 @@ def token_time(token: str) -> float:
     return float(token.split(":", 1)[0])
 
 
-def current(names: list[str]) -> dict[str, str]:
-    """The tokens of these names, in one round trip; a missing one is created (first come wins)."""
+def current(names: list[str], *, also: str | None = None) -> tuple[dict[str, str], object]:
+    """The tokens of these names and the value under the cache key ``also``, in one round trip.
+
+    A missing token is created (first come wins).
+    """
     keys = {name: PREFIX + name for name in names}
-    found = cache.get_many(list(keys.values()))
+    found = cache.get_many([*keys.values(), *([also] if also else [])])
     tokens = {}
     for name, key in keys.items():
         token = found.get(key)
@@ -59,7 +62,7 @@ def current(names: list[str]) -> dict[str, str]:
             cache.add(key, _new_token(), TOKEN_SECONDS)
             token = cache.get(key) or _new_token()
         tokens[name] = token
-    return tokens
+    return tokens, found.get(also) if also else None
 
 
 def replace(names: set[str], *, at: float | None = None) -> None:
