@@ -47,6 +47,36 @@ def _fingerprint(kind: str, value: str) -> str:
     return salted_hmac(_FINGERPRINT_SALT, f"{kind}:{value}", algorithm="sha256").hexdigest()
 
 
+def _found(targets) -> dict[tuple, list]:
+    """(location, attachment, kind, fingerprint) -> [masked value, occurrences] of every hit in the targets."""
+    found: dict[tuple, list] = {}
+    for location, attachment_id, text in targets:
+        for finding in scan(text, sensitive_words=settings.SENSITIVE_WORDS):
+            key = (location, attachment_id, str(finding.kind), _fingerprint(finding.kind, finding.value))
+            found.setdefault(key, [finding.masked[:60], 0])[1] += 1
+    return found
+
+
+def new_item_findings(item: Item) -> list[PersonalDataFinding]:
+    """The findings ``_scan`` records for a new item that has no attachment and no finding yet, unsaved.
+
+    For bulk imports, which write them with one ``bulk_create``; all of them are open.
+    """
+    targets = [(location, None, getattr(item, location) or "") for location in TEXT_FIELDS]
+    return [
+        PersonalDataFinding(
+            item=item,
+            location=location,
+            attachment_id=attachment_id,
+            kind=kind,
+            masked_value=masked,
+            value_hash=value_hash,
+            occurrences=count,
+        )
+        for (location, attachment_id, kind, value_hash), (masked, count) in _found(targets).items()
+    ]
+
+
 def _scan(item: Item) -> list[PersonalDataFinding]:
     """Scan the working text and attachments; record new findings, close vanished ones; return the open ones.
 
@@ -55,11 +85,7 @@ def _scan(item: Item) -> list[PersonalDataFinding]:
     fingerprints existed (empty `value_hash`) is never taken as an override, since nobody can
     tell which number its approver saw; an open one is adopted by the same masked value.
     """
-    found: dict[tuple, list] = {}
-    for location, attachment_id, text in _scan_targets(item):
-        for finding in scan(text, sensitive_words=settings.SENSITIVE_WORDS):
-            key = (location, attachment_id, str(finding.kind), _fingerprint(finding.kind, finding.value))
-            found.setdefault(key, [finding.masked[:60], 0])[1] += 1
+    found = _found(_scan_targets(item))
     existing: dict[tuple, list[PersonalDataFinding]] = {}
     legacy_open: dict[tuple, list[PersonalDataFinding]] = {}
     for finding in item.findings.exclude(status=PersonalDataFinding.Status.GONE).order_by("found_at", "pk"):
