@@ -64,13 +64,17 @@ def _from_cache(request, stored) -> HttpResponse:
     return response
 
 
+def _reads_from_replica() -> bool:
+    return "replica" in settings.DATABASES
+
+
 def _storable(request, response, tokens: dict[str, str], last_modified) -> bool:
     # A page that set a cookie or used the CSRF token is the visitor's own, not the public's.
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(getattr(request, "_messages", None), "used", False):
         return False
-    if "replica" in settings.DATABASES:
+    if _reads_from_replica():
         # A lagging replica's page must not be stored under the token of a change it
         # has not seen yet: it would be served until the next change.
         seen = last_modified.timestamp() if last_modified else 0.0

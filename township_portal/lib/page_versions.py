@@ -59,8 +59,9 @@ def current(names: list[str], *, also: str | None = None) -> tuple[dict[str, str
         token = found.get(key)
         if token is None:
             # Two servers creating the same token at once: add() keeps the first, both read it.
-            cache.add(key, _new_token(), TOKEN_SECONDS)
-            token = cache.get(key) or _new_token()
+            # Made by a reader, not by a change: time 0, which no page's content is older than.
+            cache.add(key, _new_token(0.0), TOKEN_SECONDS)
+            token = cache.get(key) or _new_token(0.0)
         tokens[name] = token
     return tokens, found.get(also) if also else None
 
