@@ -1,4 +1,4 @@
-"""Conditional GET and the shared page cache for the public pages, both keyed by the page's validators.
+"""Conditional GET and the shared page cache for the public pages.
 
 ``validators(request, **kwargs)`` returns ``(etag, last_modified)`` from the page's frame
 (two queries); a repeated request with a matching If-None-Match (or If-Modified-Since)
@@ -6,14 +6,20 @@ gets 304 without the page being built. Responses ask browsers to revalidate ever
 (``no-cache``), so a newly published item is seen at once.
 
 An anonymous visitor's page is also kept in the shared cache (Redis in production, so
-every application server sees it) under its ETag. The ETag covers the page's path and
-query, the display settings, the release and the content timestamps of the organisation
-and everything below it, so a publish, change or withdrawal makes a new key for exactly
-the pages that show it, and the old entries are never read again (they expire after
-PORTAL_PAGE_CACHE_SECONDS). Nothing is ever deleted from the cache, so two servers can
-never disagree about what is current.
+every application server sees it) under its path and query, the display settings and the
+release, together with its validators and the version tokens of what it shows
+(``township_portal.lib.page_versions``). The copy and the current tokens are read in one
+cache round trip and no database query; the copy is served (or answers 304 from its
+validators) only while its tokens are the current ones. The publishing services replace
+the tokens of the organisation that changed, of the bodies above it and of the pages
+showing every body, so a publish, change or withdrawal shows at once on exactly the pages
+that show it; the next visitor's page replaces the old copy. Copies expire after
+PORTAL_PAGE_CACHE_SECONDS. A copy is never trusted without comparing its tokens, so two
+servers can never disagree about what is current.
 """
 
+import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -22,9 +28,15 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from portal.context_processors import DISPLAY_COOKIES
+from portal.frames import site_version
+from township_portal.lib import page_versions
 from township_portal.lib.replica import public_reads
 
 CACHE_PREFIX = "portal:page:"
+# With a read replica, a page is not cached from it this soon after a catalog change
+# (a catalog change records no content time that the page could be checked against).
+REPLICA_CATALOG_LAG_SECONDS = 60
 
 
 def _cacheable(request) -> bool:
@@ -38,52 +50,87 @@ def _cacheable(request) -> bool:
     )
 
 
-def _cached(key: str) -> HttpResponse | None:
-    stored = cache.get(key)
-    if stored is None:
-        return None
-    content, content_type = stored
-    return HttpResponse(content, content_type=content_type)
+def _page_key(request) -> str:
+    display = tuple(request.COOKIES.get(name, "") for name in DISPLAY_COOKIES.values())
+    payload = repr((site_version(), display, request.get_full_path()))
+    return CACHE_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
-def _store(key: str, request, response) -> None:
+def _from_cache(request, stored) -> HttpResponse:
+    _, content, content_type, etag, timestamp = stored
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        response = HttpResponse(content, content_type=content_type)
+    return response
+
+
+def _reads_from_replica() -> bool:
+    return "replica" in settings.DATABASES
+
+
+def _storable(request, response, tokens: dict[str, str], last_modified) -> bool:
     # A page that set a cookie or used the CSRF token is the visitor's own, not the public's.
     if response.status_code != 200 or response.streaming or response.cookies:
-        return
+        return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(getattr(request, "_messages", None), "used", False):
-        return
-    cache.set(key, (response.content, response["Content-Type"]), settings.PORTAL_PAGE_CACHE_SECONDS)
+        return False
+    if _reads_from_replica():
+        # A lagging replica's page must not be stored under the token of a change it
+        # has not seen yet: it would be served until the next change.
+        seen = last_modified.timestamp() if last_modified else 0.0
+        for name, token in tokens.items():
+            made = page_versions.token_time(token)
+            if name == page_versions.CATALOG:
+                if time.time() - made < REPLICA_CATALOG_LAG_SECONDS:
+                    return False
+            elif seen + 1e-3 < made:
+                return False
+    return True
 
 
-def conditional_page(validators):
+def conditional_page(validators, versions=lambda request, *args, **kwargs: [page_versions.CONTENT]):
+    """Validators and the shared cache for a public view.
+
+    ``versions(request, *args, **kwargs)`` names the page-version tokens of what the page
+    shows (the catalog's is always added): ``org:<slug>`` for a body's pages, ``content``
+    for pages that show every body.
+    """
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
             if request.user.is_authenticated:
-                return _answer(request, validators, view, args, kwargs)
+                return _answer(request, validators, None, view, args, kwargs)
             with public_reads():  # on the read replica, when one is configured
-                return _answer(request, validators, view, args, kwargs)
+                return _answer(request, validators, versions, view, args, kwargs)
 
         return wrapped
 
     return decorator
 
 
-def _answer(request, validators, view, args, kwargs):
-    """304, the cached copy, or the page built (and cached for the next visitor)."""
+def _answer(request, validators, versions, view, args, kwargs):
+    """The cached copy (or 304 from it, no database query), 304, or the page built (and cached)."""
+    key = tokens = None
+    if versions is not None and _cacheable(request):
+        key = _page_key(request)
+        tokens, stored = page_versions.current([page_versions.CATALOG, *versions(request, *args, **kwargs)], also=key)
+        if stored is not None and stored[0] == tokens:
+            return _finish(_from_cache(request, stored), stored[3], stored[4])
     etag, last_modified = validators(request, *args, **kwargs)
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
-        key = CACHE_PREFIX + etag.strip('"')
-        cacheable = _cacheable(request)
-        response = _cached(key) if cacheable else None
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if cacheable:
-                _store(key, request, response)
+        response = view(request, *args, **kwargs)
+        if key is not None and _storable(request, response, tokens, last_modified):
+            stored = (tokens, response.content, response["Content-Type"], etag, timestamp)
+            cache.set(key, stored, settings.PORTAL_PAGE_CACHE_SECONDS)
+    return _finish(response, etag, timestamp)
+
+
+def _finish(response, etag, timestamp):
     if response.status_code in (200, 304):
         response.headers.setdefault("ETag", etag)
         if timestamp is not None:

@@ -31,7 +31,7 @@ from portal.paging import keyset_page, neighbours
 from portal.presenters import column_rows, item_metadata, search_results, years_between
 from search.models import SearchEntry
 from search.queries import capped_count, entry_for_identifier, last_changed, published_between, ranked_search
-from township_portal.lib import ratelimit
+from township_portal.lib import page_versions, ratelimit
 from township_portal.lib.health import database_status
 from township_portal.lib.pdf import html_to_text, notice_pdf
 from township_portal.lib.qr import qr_svg
@@ -68,6 +68,10 @@ def _frame_validators(request, slug, **kwargs):
     return frames.etag_for(request, frame.validator_parts()), frame.changed_at
 
 
+def _frame_versions(request, slug, **kwargs):
+    return [page_versions.org(slug)]
+
+
 def _search_validators(request):
     county, bodies = frames.load_county(request)
     changed_at = last_changed()
@@ -96,7 +100,7 @@ def county_home(request):
 
 
 @require_safe
-@conditional_page(_frame_validators)
+@conditional_page(_frame_validators, _frame_versions)
 def township_home(request, slug):
     frame = frames.load_frame(request, slug)
     township = frame.organisation
@@ -157,7 +161,7 @@ def _cursor(request, name) -> int | None:
 
 
 @require_safe
-@conditional_page(_frame_validators)
+@conditional_page(_frame_validators, _frame_versions)
 def category(request, slug, code):
     frame = frames.load_frame(request, slug)
     township, column = frame.organisation, frame.category(code)
@@ -216,7 +220,7 @@ def _gone(request, frame, item):
 
 
 @require_safe
-@conditional_page(_frame_validators)
+@conditional_page(_frame_validators, _frame_versions)
 def item(request, slug, pk):
     frame = frames.load_frame(request, slug)
     item, withdrawn = _item_or_gone(frame, pk)
@@ -246,7 +250,7 @@ def item(request, slug, pk):
 
 
 @require_safe
-@conditional_page(_frame_validators)
+@conditional_page(_frame_validators, _frame_versions)
 def item_print(request, slug, pk):
     frame = frames.load_frame(request, slug)
     item, withdrawn = _item_or_gone(frame, pk)

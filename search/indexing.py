@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from search.backends import store_chunks_bulk
 from search.models import Freshness, SearchChunk, SearchEntry
+from township_portal.lib import page_versions
 from township_portal.lib import search as textsearch
 from township_portal.lib.pdf import html_to_text
 
@@ -127,7 +128,11 @@ def _entry(item, *, has_attachments: bool, now) -> SearchEntry:
 
 
 def touch_organisations(organisation_ids: set[int]) -> None:
-    """Mark the organisations as changed now (pages above them read their subtree's newest change)."""
+    """Mark the organisations as changed now (pages above them read their subtree's newest change).
+
+    Also replaces the page-cache tokens of these organisations, of the bodies above them
+    and of the pages that show every body, so their cached pages are built again.
+    """
     if not organisation_ids:
         return
     now = timezone.now()
@@ -137,3 +142,9 @@ def touch_organisations(organisation_ids: set[int]) -> None:
         update_fields=["changed_at"],
         unique_fields=["organisation"],
     )
+    organisation = Freshness._meta.get_field("organisation").related_model
+    slugs = organisation._default_manager.filter(pk__in=organisation_ids).values_list(
+        "slug", "parent__slug", "parent__parent__slug"
+    )
+    names = {page_versions.CONTENT} | {page_versions.org(slug) for row in slugs for slug in row if slug}
+    page_versions.replace(names, at=now.timestamp())

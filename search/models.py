@@ -17,11 +17,13 @@ class SearchEntry(models.Model):
         on_delete=models.CASCADE,
         related_name="search_entry",
     )
+    # No index of their own: every listing index starts with one of them (search_entry_org_*,
+    # search_entry_cat_*), and serves the cascades too.
     organisation = models.ForeignKey(
-        "catalog.Organisation", verbose_name=_("公开主体"), on_delete=models.CASCADE, related_name="+"
+        "catalog.Organisation", verbose_name=_("公开主体"), on_delete=models.CASCADE, related_name="+", db_index=False
     )
     category = models.ForeignKey(
-        "catalog.Category", verbose_name=_("目录分类"), on_delete=models.CASCADE, related_name="+"
+        "catalog.Category", verbose_name=_("目录分类"), on_delete=models.CASCADE, related_name="+", db_index=False
     )
     publisher = models.ForeignKey(
         "catalog.Organisation", verbose_name=_("发布机构"), on_delete=models.CASCADE, related_name="+"
@@ -70,7 +72,10 @@ class SearchChunk(models.Model):
     trigger of 0002: recreate the trigger in that migration.
     """
 
-    entry = models.ForeignKey(SearchEntry, verbose_name=_("检索条目"), on_delete=models.CASCADE, related_name="chunks")
+    # Indexed by the unique (entry, number) constraint, which starts with it.
+    entry = models.ForeignKey(
+        SearchEntry, verbose_name=_("检索条目"), on_delete=models.CASCADE, related_name="chunks", db_index=False
+    )
     number = models.PositiveIntegerField(_("序号"))
 
     class Meta:

@@ -254,8 +254,8 @@ PORTAL_COUNT_CAP = env_int("PORTAL_COUNT_CAP", 10000, minimum=100)
 PORTAL_FEED_ITEMS = env_int("PORTAL_FEED_ITEMS", 30, minimum=1)
 # URLs per sitemap file; the sitemap index lists as many files as needed.
 PORTAL_SITEMAP_LIMIT = env_int("PORTAL_SITEMAP_LIMIT", 10000, minimum=10)
-# --- Scale (issue 15): anonymous public pages kept in the shared cache under their ETag
-# (0 turns it off); a publish makes new keys, so this only bounds the cache's size.
+# --- Scale (issue 15): anonymous public pages kept in the shared cache with their version
+# tokens (0 turns it off); a publish replaces the tokens, so this only bounds the cache's size.
 PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 600, minimum=0)
 # QR codes and per-column counts, keyed by what they show (a day bounds the cache's size).
 PORTAL_FRAGMENT_CACHE_SECONDS = env_int("PORTAL_FRAGMENT_CACHE_SECONDS", 86400, minimum=1)

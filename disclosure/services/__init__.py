@@ -31,7 +31,7 @@ from disclosure.services.items import (
     item_update,
     items_due_recompute,
 )
-from disclosure.services.numbering import index_number_allocate
+from disclosure.services.numbering import index_number_allocate, index_numbers_allocate
 from disclosure.services.permissions import review_refusal, roles_for
 from disclosure.services.publication import (
     item_emergency_confirm,
@@ -64,6 +64,7 @@ __all__ = [
     "finding_mask_all",
     "finding_override",
     "index_number_allocate",
+    "index_numbers_allocate",
     "item_change_discard",
     "item_create",
     "item_emergency_confirm",

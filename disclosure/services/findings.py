@@ -48,6 +48,44 @@ def _fingerprint(kind: str, value: str) -> str:
     return salted_hmac(_FINGERPRINT_SALT, f"{kind}:{value}", algorithm="sha256").hexdigest()
 
 
+def _found(targets, *, item: Item) -> dict[tuple, list]:
+    """(location, attachment, kind, fingerprint) -> [masked value, occurrences] of every hit in the targets.
+
+    Sensitive words inside the item's fixed text (`disclosure.fixed_text`) are not hits.
+    """
+    found: dict[tuple, list] = {}
+    fixed = None  # asked for only when a sensitive word turns up
+    for location, attachment_id, text in targets:
+        findings = scan(text, sensitive_words=settings.SENSITIVE_WORDS)
+        if any(f.kind == FindingKind.SENSITIVE_WORD for f in findings):
+            fixed = fixed_text_of(item) if fixed is None else fixed
+            findings = outside_fixed_text(text, findings, fixed)
+        for finding in findings:
+            key = (location, attachment_id, str(finding.kind), _fingerprint(finding.kind, finding.value))
+            found.setdefault(key, [finding.masked[:60], 0])[1] += 1
+    return found
+
+
+def new_item_findings(item: Item) -> list[PersonalDataFinding]:
+    """The findings ``_scan`` records for a new item that has no attachment and no finding yet, unsaved.
+
+    For bulk imports, which write them with one ``bulk_create``; all of them are open.
+    """
+    targets = [(location, None, getattr(item, location) or "") for location in TEXT_FIELDS]
+    return [
+        PersonalDataFinding(
+            item=item,
+            location=location,
+            attachment_id=attachment_id,
+            kind=kind,
+            masked_value=masked,
+            value_hash=value_hash,
+            occurrences=count,
+        )
+        for (location, attachment_id, kind, value_hash), (masked, count) in _found(targets, item=item).items()
+    ]
+
+
 def _scan(item: Item) -> list[PersonalDataFinding]:
     """Scan the working text and attachments; record new findings, close vanished ones; return the open ones.
 
@@ -57,16 +95,7 @@ def _scan(item: Item) -> list[PersonalDataFinding]:
     tell which number its approver saw; an open one is adopted by the same masked value.
     Sensitive words inside the item's fixed text (`disclosure.fixed_text`) are not findings.
     """
-    found: dict[tuple, list] = {}
-    fixed = None  # asked for only when a sensitive word turns up
-    for location, attachment_id, text in _scan_targets(item):
-        findings = scan(text, sensitive_words=settings.SENSITIVE_WORDS)
-        if any(f.kind == FindingKind.SENSITIVE_WORD for f in findings):
-            fixed = fixed_text_of(item) if fixed is None else fixed
-            findings = outside_fixed_text(text, findings, fixed)
-        for finding in findings:
-            key = (location, attachment_id, str(finding.kind), _fingerprint(finding.kind, finding.value))
-            found.setdefault(key, [finding.masked[:60], 0])[1] += 1
+    found = _found(_scan_targets(item), item=item)
     existing: dict[tuple, list[PersonalDataFinding]] = {}
     legacy_open: dict[tuple, list[PersonalDataFinding]] = {}
     for finding in item.findings.exclude(status=PersonalDataFinding.Status.GONE).order_by("found_at", "pk"):

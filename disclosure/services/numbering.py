@@ -67,3 +67,22 @@ def index_number_allocate(*, organisation: Organisation, year: int) -> str:
     counter.last_serial += 1
     counter.save(update_fields=["last_serial"])
     return template.format(code=organisation.code, year=year, serial=counter.last_serial)
+
+
+def index_numbers_allocate(*, organisation: Organisation, year: int, count: int) -> list[str]:
+    """The next ``count`` index numbers of `organisation` for `year`, with one counter update.
+
+    The same guarantees as `index_number_allocate` (serials without repeat or gap, given
+    back if the caller's transaction rolls back); for bulk imports. Must be called inside
+    `transaction.atomic()`.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("index_numbers_allocate must run inside the publishing transaction")
+    if count <= 0:
+        return []
+    template = _index_format_check(organisation)
+    counter = _counter_locked(organisation, year)
+    first = counter.last_serial + 1
+    counter.last_serial += count
+    counter.save(update_fields=["last_serial"])
+    return [template.format(code=organisation.code, year=year, serial=serial) for serial in range(first, first + count)]

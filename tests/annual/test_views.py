@@ -150,9 +150,7 @@ def test_a_county_year_costs_the_same_queries_whatever_the_volume(
                 outcome=outcome,
                 before_closing=[(f"2025-{n % 10 + 1:02d}-05", filed.fee)] if n == 7 else (),
             )
-        filed.remedy(
-            "more1", "review", filed="2025-11-02", result="corrected", decided="2025-12-01"
-        )
+        filed.remedy("more1", "review", filed="2025-11-02", result="corrected", decided="2025-12-01")
         filed.remedy("more2", "lawsuit_after_review", filed="2025-11-03")
     with CaptureQueriesContext(connection) as many:
         figures = compute_year(townships, 2025)

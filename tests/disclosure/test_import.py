@@ -271,6 +271,34 @@ def test_imported_numbers_move_the_allocator_on_so_they_are_never_handed_out_aga
         assert index_number_allocate(organisation=shuangxi, year=2024) == f"{shuangxi.code}/2024-00008"
 
 
+def test_rows_are_written_in_bulk_with_numbers_in_row_order_and_every_record(tmp_path, shuangxi, categories, org_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from disclosure.models import ItemRevision
+
+    def rows(count, title):
+        return [row(标题=f"{title}{n}", 正文="身份证号11010519491231002X" if n == 1 else "正文") for n in range(count)]
+
+    with CaptureQueriesContext(connection) as few:
+        assert run(shuangxi, org_admin, write_xlsx(tmp_path / "few.xlsx", rows(3, "少"))).ok
+    with CaptureQueriesContext(connection) as many:
+        result = run(shuangxi, org_admin, write_xlsx(tmp_path / "many.xlsx", rows(60, "多")))
+    assert result.ok
+    # The same statements whatever the number of rows (SQLite may split a bulk insert in two).
+    assert len(many) <= len(few) + 6, (len(few), len(many))
+    numbers = [item.index_number for item in result.items]
+    assert numbers == [f"{shuangxi.code}/2019-{serial:05d}" for serial in range(4, 64)]
+    imported = Item.objects.filter(title__startswith="多")
+    assert ItemRevision.objects.filter(item__in=imported, number=1, state=ItemRevision.State.APPLIED).count() == 60
+    assert ItemChannel.objects.filter(item__in=imported, channel=Channel.WEBSITE).count() == 60
+    for action in ("item.create", "item.import"):
+        assert AuditEvent.objects.filter(action=action, object_id__in=[str(i.pk) for i in imported]).count() == 60
+    assert PersonalDataFinding.objects.filter(item__title="多1", status=PersonalDataFinding.Status.OPEN).count() == 1
+    assert [w for w in result.warnings if "个人信息" in w] == [w for w in result.warnings if "第 3 行" in w]
+    assert all(item.due_on is not None for item in imported)
+
+
 def test_an_old_sites_html_body_is_sanitised(tmp_path, shuangxi, categories, org_admin):
     body = '<p onclick="steal()">通知</p><script>alert(1)</script><a href="javascript:alert(2)">链接</a>'
     assert run(shuangxi, org_admin, write_xlsx(tmp_path / "a.xlsx", [row(正文=body)])).ok

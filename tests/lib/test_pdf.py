@@ -266,3 +266,75 @@ def test_a_heading_near_the_foot_of_a_page_moves_over_with_its_table():
         assert _page_of(pages, "本月发布情况") == _page_of(pages, "政策文件3")
         moved += _page_of(pages, "本月发布情况")
     assert moved, "the heading never reached the foot of the page: the test proves nothing"
+
+
+def _parsed_by_htmlparser(html: str) -> str:
+    from township_portal.lib.pdf import _TextExtractor
+
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return "\n".join(parser.lines)
+
+
+def _generated_bodies(count: int) -> list[str]:
+    """Bodies as residents' editors send them, through the sanitizer that every saved body passes."""
+    import random
+
+    from disclosure.html import sanitize_body
+
+    rng = random.Random(15)
+    words = ["扶贫", "低保", "&amp;", "&lt;名单&gt;", "  ", "\n", "2017年", "A&B", "&quot;", "&#26032;", "x < y", "©"]
+    inline = ["<strong>{}</strong>", "<em>{}</em>", "<a href='https://x.gov.cn/a?b=1&amp;c=2'>{}</a>", "{}<br>"]
+    inline += ["<a href=\"mailto:a@b.cn\" title='t'>{}</a>", "<a href='https://x.gov.cn'>https://x.gov.cn</a>{}"]
+    inline += ["<span style='color:red'>{}</span>", "<o:p>{}</o:p>", "<!-- 注释 -->{}", "<BR/>{}", "<sup>{}</sup>"]
+
+    def text(depth=0):
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            part = "".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
+            if depth < 2 and rng.random() < 0.5:
+                part = rng.choice(inline).format(text(depth + 1))
+            parts.append(part)
+        return "".join(parts)
+
+    def block(depth=0):
+        kind = rng.choice(["p", "h2", "ul", "ol", "table", "blockquote", "text", "div"])
+        if kind in ("ul", "ol"):
+            items = "".join(
+                f"<li>{text()}{block(depth + 1) if depth < 2 and rng.random() < 0.3 else ''}</li>" for _ in range(3)
+            )
+            return f"<{kind}>{items}</{kind}>"
+        if kind == "table":
+            rows = "".join("<tr>" + "".join(f"<td><p>{text()}</p></td>" for _ in range(3)) + "</tr>" for _ in range(2))
+            return f"<table><thead><tr><th>姓名</th><th>人口</th></tr></thead><tbody>{rows}</tbody></table>"
+        if kind == "text":
+            return text()
+        return f"<{kind}>{text()}</{kind}>"
+
+    return [sanitize_body("".join(block() for _ in range(rng.randint(1, 6)))) for _ in range(count)]
+
+
+def test_html_to_text_gives_what_htmlparser_gives_for_every_sanitized_body():
+    import random
+
+    from bench.scale_bench import SUBJECTS, VILLAGES, body
+    from disclosure.demo import _body
+
+    rng = random.Random(1)
+    samples = [*_generated_bodies(400), _body("关于扶贫的通知", 2017, 3, "双溪村")]
+    samples += [body(rng, rng.choice(SUBJECTS), rng.choice(VILLAGES), rare=False) for _ in range(50)]
+    assert any("<a href=" in sample for sample in samples) and any("&amp;" in sample for sample in samples)
+    for sample in samples:
+        assert html_to_text(sample) == _parsed_by_htmlparser(sample), sample
+
+
+def test_html_to_text_reads_unsanitized_markup_as_htmlparser_does():
+    for html in [
+        "<p>a<!-- b -->c</p>",
+        "<p>x < y</p>",
+        "<script>a()</script><p>t</p>",
+        "<o:p>词</o:p>",
+        "<p a=b>词</p>",
+    ]:
+        assert html_to_text(html) == _parsed_by_htmlparser(html), html

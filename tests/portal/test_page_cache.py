@@ -1,8 +1,9 @@
 """Anonymous public pages come from the shared cache until something they show changes.
 
-A page served from the cache costs only its validators' queries; a page built again
-costs more. Publishing, changing or withdrawing an item in 双溪乡 rebuilds 双溪乡's pages,
-the county home and the search, and leaves 营前镇's pages in the cache.
+A page served from the cache costs no database query (it is found by the page-version
+tokens in the cache); a page built again costs its queries. Publishing, changing or
+withdrawing an item in 双溪乡 rebuilds 双溪乡's pages, the county home and the search, and
+leaves 营前镇's pages in the cache.
 """
 
 import pytest
@@ -49,6 +50,26 @@ def _warm(client, site) -> dict[str, tuple[bytes, int]]:
     return built
 
 
+def test_a_cached_page_is_served_and_revalidated_without_any_query(client, site, django_assert_num_queries):
+    for url in site.values():
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            again = client.get(url)
+        assert again.status_code == 200 and again.content == first.content, url
+        assert again["ETag"] == first["ETag"] and again["Last-Modified"] == first["Last-Modified"], url
+        with django_assert_num_queries(0):
+            revalidated = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert revalidated.status_code == 304 and revalidated["ETag"] == first["ETag"], url
+
+
+def test_a_display_setting_has_its_own_cached_copy(client, site):
+    plain = client.get(site["ours_home"])
+    client.cookies["display_large_text"] = "1"
+    large, cost = _get(client, site["ours_home"])
+    assert cost > 0 and 'class="large-text"' in large.content.decode() and large["ETag"] != plain["ETag"]
+    assert _get(client, site["ours_home"])[1] == 0
+
+
 def _rebuilt(client, site, cached_costs) -> set[str]:
     return {name for name, url in site.items() if _get(client, url)[1] > cached_costs[name]}
 
@@ -84,6 +105,35 @@ def test_a_withdrawal_answers_410_at_once_and_leaves_the_other_township_cached(c
     assert relief_items[0].title not in client.get("/shuangxi/").content.decode()
 
 
+def test_publishing_in_a_committed_transaction_rebuilds_exactly_the_affected_pages(
+    client, shuangxi, poverty, site, django_capture_on_commit_callbacks
+):
+    costs = _warm(client, site)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        factories.published_item(shuangxi, poverty, title="提交后才替换版本的公告", published_at=at(2018, 4, 1))
+    assert callbacks  # the tokens are replaced again once the transaction commits
+    assert _rebuilt(client, site, costs) == AFFECTED
+    assert "提交后才替换版本的公告" in client.get("/shuangxi/").content.decode()
+
+
+def test_renaming_a_column_rebuilds_the_cached_pages(client, poverty, site):
+    _warm(client, site)
+    poverty.name = "扶贫和社会救助（新）"
+    poverty.save()
+    response, cost = _get(client, site["ours_column"])
+    assert cost > 0 and "扶贫和社会救助（新）" in response.content.decode()
+
+
+def test_pages_are_built_again_when_the_cache_lost_its_tokens(client, site):
+    from django.core.cache import cache
+
+    from township_portal.lib import page_versions
+
+    costs = _warm(client, site)
+    cache.delete(page_versions.PREFIX + page_versions.CATALOG)  # evicted: a new token, never the old one
+    assert _rebuilt(client, site, costs) == set(site)
+
+
 def test_signed_in_staff_and_visitors_with_a_session_never_get_the_shared_copy(client, author, site):
     costs = _warm(client, site)
     client.force_login(author)
@@ -93,3 +143,24 @@ def test_signed_in_staff_and_visitors_with_a_session_never_get_the_shared_copy(c
     client.logout()
     client.cookies.load({"sessionid": "anything"})
     assert _get(client, site["other_home"])[1] > costs["other_home"]
+
+
+def test_a_page_read_from_a_lagging_replica_is_not_stored_under_a_newer_change(monkeypatch, rf):
+    import datetime
+
+    from django.http import HttpResponse
+
+    from portal import conditional
+    from portal.conditional import _storable
+    from township_portal.lib import page_versions
+
+    monkeypatch.setattr(conditional, "_reads_from_replica", lambda: True)
+    request, response = rf.get("/shuangxi/"), HttpResponse("页面")
+    seen = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    change = page_versions._new_token(seen.timestamp() + 5)  # published 5 s after what the replica shows
+    catalog = page_versions._new_token(0.0)  # made by a reader after the cache lost it: no change known
+    assert not _storable(request, response, {"catalog": catalog, "org:shuangxi": change}, seen)
+    caught_up = page_versions._new_token(seen.timestamp())
+    assert _storable(request, response, {"catalog": catalog, "org:shuangxi": caught_up}, seen)
+    fresh_catalog = page_versions._new_token()  # a column renamed just now: wait for the replica
+    assert not _storable(request, response, {"catalog": fresh_catalog, "org:shuangxi": caught_up}, seen)

@@ -17,6 +17,7 @@ while fontconfig loads) and ~80 KB per font face used.
 
 import datetime
 import decimal
+import html as htmllib
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -283,9 +284,68 @@ class _TextExtractor(HTMLParser):
         self._flush()
 
 
+# Sanitized bodies (disclosure.html) are plain tags with double-quoted attributes and text
+# with character references: one regular expression splits them into tags and text about
+# five times faster than HTMLParser, and feeds the same handlers. Anything else (comments,
+# declarations, raw-text elements, a stray "<") goes through HTMLParser itself.
+_PLAIN_PARTS = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*\"[^\"<]*\")?)*)\s*(/?)>|([^<]+)"
+)
+_HREF = re.compile(r'(?:^|\s)href\s*=\s*"([^"]*)"')
+_RAW_TEXT_TAGS = {"script", "style", "template", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
+_RAW_TEXT_TAGS |= {"noscript", "plaintext"}
+
+
+def _feed_plain(parser: _TextExtractor, html: str) -> bool:
+    """Feed a sanitized body's tags and text to the parser's handlers; False when it is not plain."""
+    parts, end = [], 0
+    for match in _PLAIN_PARTS.finditer(html):
+        if match.start() != end:
+            return False
+        end = match.end()
+        closing, tag, attributes, self_closing, text = match.groups()
+        if text is not None:
+            parts.append((None, htmllib.unescape(text) if "&" in text else text, None))
+            continue
+        tag = tag.lower()
+        if tag in _RAW_TEXT_TAGS:
+            return False
+        attrs = []
+        if tag == "a" and not closing:
+            href = _HREF.search(attributes)
+            if href:
+                attrs = [("href", htmllib.unescape(href.group(1)))]
+        parts.append((tag, "end" if closing else ("startend" if self_closing else "start"), attrs))
+    if end != len(html):
+        return False
+    for tag, kind, attrs in parts:
+        if tag is None:
+            parser.handle_data(kind)
+            continue
+        if kind != "end":
+            parser.handle_starttag(tag, attrs)
+        if kind != "start":
+            parser.handle_endtag(tag)
+    parser._flush()
+    return True
+
+
+_PARAGRAPHS_ONLY = re.compile(r"(?:<p>[^<]*</p>)*")
+_PARAGRAPH_TEXT = re.compile(r"<p>([^<]*)</p>")
+
+
 def html_to_text(html: str) -> str:
     """Plain text of a sanitized item body, one paragraph, list item or table row a line."""
+    html = html or ""
+    if _PARAGRAPHS_ONLY.fullmatch(html):  # most bodies: what the handlers make of <p>text</p>
+        texts = (
+            _SPACES.sub(" ", htmllib.unescape(text) if "&" in text else text).strip()
+            for text in _PARAGRAPH_TEXT.findall(html)
+        )
+        return "\n".join(text for text in texts if text)
     parser = _TextExtractor()
-    parser.feed(html or "")
-    parser.close()
+    if not _feed_plain(parser, html):
+        parser = _TextExtractor()
+        parser.feed(html)
+        parser.close()
     return "\n".join(parser.lines)

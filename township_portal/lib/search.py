@@ -139,9 +139,14 @@ def split_chunks(text: str) -> list[str]:
     """Cut a folded document into overlapping chunks (see the module docstring)."""
     if len(text) <= 1:
         return [text] if text else []
-    if len(text) <= MAX_CHUNK_CHARS and (
-        len(text) <= MAX_PAIR_REPEATS + 1
-        or max(Counter(map(operator.add, text, text[1:])).values()) <= MAX_PAIR_REPEATS
+    if (
+        len(text) <= MAX_CHUNK_CHARS
+        and (
+            len(text) <= MAX_PAIR_REPEATS + 1
+            # A pair occurs no more often than its first character: counting characters is cheaper.
+            or max(Counter(text).values()) <= MAX_PAIR_REPEATS
+            or max(Counter(map(operator.add, text, text[1:])).values()) <= MAX_PAIR_REPEATS
+        )
     ):
         # The common case, counted in C: no pair repeats often enough to end the chunk.
         return [text]
@@ -170,13 +175,13 @@ def chunk_tokens(chunk: str) -> list[str | None]:
     """The pair token at each position of a chunk (position i = characters i and i+1), None where nothing may match."""
     codes = [_codes[char] for char in chunk]
     tokens: list[str | None] = list(map(operator.add, codes, codes[1:]))
-    if FIELD_SEPARATOR in chunk:
-        for position, char in enumerate(chunk):
-            if char == FIELD_SEPARATOR:
-                if position > 0:
-                    tokens[position - 1] = None
-                if position < len(tokens):
-                    tokens[position] = None
+    position = chunk.find(FIELD_SEPARATOR)
+    while position != -1:
+        if position > 0:
+            tokens[position - 1] = None
+        if position < len(tokens):
+            tokens[position] = None
+        position = chunk.find(FIELD_SEPARATOR, position + 1)
     return tokens
 
 
@@ -187,11 +192,16 @@ def fts5_document(tokens: list[str | None]) -> str:
 
 def tsvector_literal(tokens: list[str | None]) -> str:
     """Tokens as a PostgreSQL tsvector literal with explicit 1-based positions."""
-    positions: dict[str, list[int]] = {}
-    for position, token in enumerate(tokens, start=1):
-        if token is not None:
-            positions.setdefault(token, []).append(position)
-    return " ".join(f"'{token}':{','.join(map(str, where))}" for token, where in positions.items())
+    placed = [(token, position) for position, token in enumerate(tokens, start=1) if token is not None]
+    if len(dict(placed)) == len(placed):  # the common case: no pair occurs twice
+        return " ".join([f"'{token}':{position}" for token, position in placed])
+    positions: dict[str, str] = {}
+    for token, position in placed:
+        if token in positions:
+            positions[token] += f",{position}"
+        else:
+            positions[token] = str(position)
+    return " ".join([f"'{token}':{where}" for token, where in positions.items()])
 
 
 def document_chunks(fields: list[str]) -> list[list[str | None]]:
