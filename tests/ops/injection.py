@@ -26,7 +26,7 @@ STEPS = {
         "indexing": ("disclosure.services.revisions", "index_item", ("after", 1)),
     },
     "report": {
-        "files": ("reports.services", "save_field_file", ("after", 2)),
+        "files": ("reports.freezing", "save_field_file", ("after", 2)),
         "status": ("reports.services", "audit_record", ("before", 1)),
     },
 }
