@@ -1,8 +1,11 @@
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from catalog.models import Category, GuideVersion, Obligation, Organisation, UncoveredArea
+from township_portal.lib import page_versions
 
 DISCLOSING_KINDS = [Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT]
 
@@ -34,12 +37,7 @@ def _tree(categories, obligations):
 def catalog(request, slug):
     """公开目录: the tree, published-item counts and the obligations; four queries whatever the size."""
     township = _disclosing_body(slug)
-    categories = list(
-        Category.objects.filter(organisation=township, is_active=True)
-        # Items live in `disclosure`, which imports catalog; the reverse relation avoids the import.
-        .annotate(published_count=Count("items", filter=Q(items__status="published")))
-        .order_by("order", "code")
-    )
+    categories = _categories_with_counts(township)
     obligations = (
         Obligation.objects.filter(organisation=township, is_active=True, category__is_active=True)
         .select_related("responsible_body")
@@ -56,6 +54,30 @@ def catalog(request, slug):
             "uncovered": uncovered,
         },
     )
+
+
+def _categories_with_counts(township: Organisation) -> list[Category]:
+    """The active columns with their published items, counted once per change of the township's content.
+
+    Counting reads every published item of the township (290 ms of SQL at 71,000 items), so the
+    counts are kept in the shared cache with the township's page-version token, which every
+    publish, change and withdrawal replaces (`township_portal.lib.page_versions`): a stale copy is
+    never used. The token and the copy come in one cache round trip; the columns themselves are
+    always read fresh.
+    """
+    name, key = page_versions.org(township.slug), f"catalog:published-counts:{township.pk}"
+    tokens, stored = page_versions.current([name], also=key)
+    columns = Category.objects.filter(organisation=township, is_active=True).order_by("order", "code")
+    if stored is not None and stored[0] == tokens[name]:
+        categories = list(columns)
+        for category in categories:
+            category.published_count = stored[1].get(category.pk, 0)
+        return categories
+    # Items live in `disclosure`, which imports catalog; the reverse relation avoids the import.
+    categories = list(columns.annotate(published_count=Count("items", filter=Q(items__status="published"))))
+    counts = {category.pk: category.published_count for category in categories}
+    cache.set(key, (tokens[name], counts), settings.PORTAL_FRAGMENT_CACHE_SECONDS)
+    return categories
 
 
 def guide(request, slug, number=None):

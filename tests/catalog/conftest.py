@@ -23,10 +23,13 @@ def demo_catalog(db):
 def publish(db):
     """Create published (or other-status) items directly, as the disclosure app would leave them."""
     from disclosure.models import Item
+    from search.indexing import touch_organisations
 
     def make(category, *, status="published", by, title=None):
         n = next(_serial)
         published = status == "published"
+        # The publishing services mark the township changed (its cached pages and counts go stale).
+        touch_organisations({category.organisation_id})
         return Item.objects.create(
             organisation=category.organisation,
             category=category,

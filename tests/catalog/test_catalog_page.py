@@ -98,3 +98,18 @@ def test_catalog_page_query_count_does_not_grow_with_the_catalog(
     with django_assert_max_num_queries(4):
         response = client.get(url)
     assert response.content.decode().count("（1 条）") == 60
+
+
+def test_the_counts_come_from_the_cache_until_the_township_changes(
+    client, small_catalog, shuangxi, publish, author, django_assert_num_queries
+):
+    url = reverse("catalog:catalog", args=["shuangxi"])
+    leaf = Category.objects.filter(organisation=shuangxi, is_active=True, children__isnull=True).first()
+    before = client.get(url).content.decode()
+    with django_assert_num_queries(4) as queries:  # the township, the columns, obligations, uncovered areas
+        again = client.get(url).content.decode()
+    assert again == before
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    publish(leaf, by=author)
+    after = client.get(url).content.decode()
+    assert after != before and "（1 条）" in after
