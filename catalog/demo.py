@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
@@ -130,11 +131,13 @@ def load_organisations(*, stdout=None) -> dict[str, Organisation]:
             )
             orgs[office.slug] = office
     User = get_user_model()
+    # One hash for every demo login (the password is printed anyway): PBKDF2 costs ~0.2 s a hash.
+    demo_hash = make_password(DEMO_PASSWORD)
     for username, full_name, title, org_slug, roles in PEOPLE:
         user, _ = User.objects.get_or_create(username=username)
         user.first_name = full_name
         user.is_staff = True
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_hash
         user.save()
         Staff.objects.update_or_create(
             user=user,
@@ -149,7 +152,7 @@ def load_organisations(*, stdout=None) -> dict[str, Organisation]:
         )
     admin, _ = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
     admin.is_staff = admin.is_superuser = True
-    admin.set_password(DEMO_PASSWORD)
+    admin.password = demo_hash
     admin.save()
     return orgs
 
