@@ -20,7 +20,7 @@ from catalog.models import Category, Organisation
 from disclosure import services as disclosure
 from disclosure.models import Item
 from reports import access
-from reports.freezing import version_files_write
+from reports.freezing import version_decide, version_files_write
 from township_portal.lib.files import atomic_with_files
 
 NARRATIVE_KEYS = [key for key, _label in NARRATIVE_FIELDS]
@@ -285,29 +285,18 @@ def annual_submit(*, organisation: Organisation, year: int, by, at: datetime.dat
 
 
 def _decide(*, version: AnnualVersion, by, outcome: str, comment: str, at) -> AnnualDecision:
-    organisation = version.report.organisation
-    if not access.can_decide(by, organisation):
-        raise PermissionDenied("只有本县政务公开办可以接收或退回乡镇年度报告。")
-    report = AnnualReport.objects.select_for_update().get(pk=version.report_id)
-    latest = report.versions.aggregate(latest=Max("number"))["latest"]
-    if report.status != AnnualReport.Status.SUBMITTED or version.number != latest:
-        raise AnnualError("该版本已处理过或已有新版本，不能再接收或退回。")
-    decision = AnnualDecision.objects.create(
-        version=version, outcome=outcome, comment=comment, decided_by=by, decided_at=at or timezone.now()
+    return version_decide(
+        version=version,
+        report_model=AnnualReport,
+        decision_model=AnnualDecision,
+        by=by,
+        outcome=outcome,
+        comment=comment,
+        at=at,
+        action_prefix="annual",
+        what="乡镇年度报告",
+        error=AnnualError,
     )
-    before = report.status
-    report.status = outcome  # AnnualDecision.Outcome values are AnnualReport statuses
-    report.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=by,
-        action=f"annual.{outcome}",
-        obj=version,
-        organisation=organisation,
-        before={"status": before},
-        after={"status": report.status},
-        note=comment,
-    )
-    return decision
 
 
 @transaction.atomic

@@ -6,11 +6,11 @@ import hashlib
 import logging
 from urllib.parse import quote
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseServerError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -26,29 +26,21 @@ from annual.queries import board_rows
 from catalog.access import staff_of
 from catalog.models import Organisation
 from reports import access
+from reports.pages import county_or_404, staff_render, township_or_404
 
 logger = logging.getLogger(__name__)
 
 
 def _render(request, template: str, context: dict, status: int = 200):
-    page = {**admin.site.each_context(request), "is_nav_sidebar_enabled": False, **context}
-    return render(request, template, page, status=status)
+    return staff_render(request, template, context, status)
 
 
 def _township(user, slug: str) -> Organisation:
-    township = get_object_or_404(
-        Organisation.objects.select_related("parent"), slug=slug, kind=Organisation.Kind.TOWNSHIP
-    )
-    if not access.can_view(user, township):
-        raise Http404("没有这份年度报告。")
-    return township
+    return township_or_404(user, slug, missing="没有这份年度报告。")
 
 
 def _county(user) -> Organisation:
-    county = access.county_of_office(user)
-    if county is None:
-        raise Http404("只有县政务公开办可以查看全县年度报告。")
-    return county
+    return county_or_404(user, missing="只有县政务公开办可以查看全县年度报告。")
 
 
 def _default_year() -> int:

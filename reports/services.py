@@ -14,7 +14,7 @@ from catalog.models import Organisation
 from reports import access
 from reports.exports import RENDERERS
 from reports.figures import compute_figures
-from reports.freezing import version_files_write
+from reports.freezing import version_decide, version_files_write
 from reports.models import MonthlyReport, ReportDecision, ReportFile, ReportVersion
 from reports.months import Month
 from reports.queries import version_document
@@ -124,29 +124,18 @@ def report_submit(
 
 
 def _decide(*, version: ReportVersion, by, outcome: str, comment: str, at) -> ReportDecision:
-    organisation = version.report.organisation
-    if not access.can_decide(by, organisation):
-        raise PermissionDenied("只有本县政务公开办可以接收或退回乡镇月报。")
-    report = MonthlyReport.objects.select_for_update().get(pk=version.report_id)
-    latest = report.versions.aggregate(latest=Max("number"))["latest"]
-    if report.status != MonthlyReport.Status.SUBMITTED or version.number != latest:
-        raise ReportError("该版本已处理过或已有新版本，不能再接收或退回。")
-    decision = ReportDecision.objects.create(
-        version=version, outcome=outcome, comment=comment, decided_by=by, decided_at=at or timezone.now()
+    return version_decide(
+        version=version,
+        report_model=MonthlyReport,
+        decision_model=ReportDecision,
+        by=by,
+        outcome=outcome,
+        comment=comment,
+        at=at,
+        action_prefix="report",
+        what="乡镇月报",
+        error=ReportError,
     )
-    before = report.status
-    report.status = outcome  # ReportDecision.Outcome values are MonthlyReport statuses
-    report.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=by,
-        action=f"report.{outcome}",
-        obj=version,
-        organisation=organisation,
-        before={"status": before},
-        after={"status": report.status},
-        note=comment,
-    )
-    return decision
 
 
 @transaction.atomic
