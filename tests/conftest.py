@@ -11,6 +11,7 @@ secrecy reviewer, approver and organisation administrator, and an outsider who i
 import contextlib
 import os
 import shutil
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -35,6 +36,26 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache: the portal's Redis backend on a real Redis, under a key prefix of
+    this test's own (the SQLite and PostgreSQL suites share the server), removed afterwards."""
+    from django.core.cache import caches
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    backend = {"BACKEND": "township_portal.lib.cache.PortalRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+    settings.CACHES = {"default": backend}
+    cache = caches["default"]
+    client = cache._cache.get_client(write=True)
+    assert client.ping()
+    yield cache
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
 
 
 @pytest.fixture(autouse=True)

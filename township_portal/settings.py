@@ -125,7 +125,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "township_portal.lib.cache.PortalRedisCache",
         "LOCATION": env_str("REDIS_URL"),
     }
     if env_str("REDIS_URL")

@@ -4,6 +4,9 @@ A page served from the cache costs no database query (it is found by the page-ve
 tokens in the cache); a page built again costs its queries. Publishing, changing or
 withdrawing an item in 双溪乡 rebuilds 双溪乡's pages, the county home and the search, and
 leaves 营前镇's pages in the cache.
+
+Every test runs twice: on the local-memory cache (the default) and on a real Redis, the
+production cache, through the portal's backend (one Redis client per pool).
 """
 
 import pytest
@@ -12,6 +15,12 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.portal.conftest import at
 from tests.search import factories
+
+
+@pytest.fixture(autouse=True, params=["locmem", "redis"])
+def shared_cache(request):
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
 
 
 def _get(client, url):
