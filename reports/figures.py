@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db import connections
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
@@ -110,71 +111,98 @@ class MonthContext:
         return self.month.year_start
 
     @cached_property
-    def totals(self) -> dict[int, dict]:
-        """Per organisation: items of the month and year to date, and how many of them went out late."""
+    def _year_counts(self) -> list[dict]:
+        """The year's standing items counted in one pass, per (organisation, column, publisher):
+        month and year to date, those that went out late, those without a due date (neither on
+        time nor late) and those whose due date is provisional. Totals, columns and publishers
+        are sums of these rows (one read of the year's items where there were three)."""
         month_q = Q(published_at__gte=self.month.start)
-        late_q = Q(published_on__gt=F("due_on"))
-        rows = (
+        counted = {
+            "": Q(),
+            "late_": Q(published_on__gt=F("due_on")),
+            # No loaded holiday calendar or a missing formation date; on-request obligations
+            # have no proactive deadline and are left out.
+            "undated_": Q(due_on__isnull=True) & ~Q(obligation__mode=Obligation.Mode.ON_REQUEST),
+            "provisional_": Q(due_on_provisional=True),
+        }
+        aggregates = {}
+        for prefix, condition in counted.items():
+            aggregates[f"{prefix}month"] = Count("id", filter=condition & month_q)
+            aggregates[f"{prefix}ytd"] = Count("id", filter=condition)
+        return list(
             Item.objects.filter(self.standing(since=self.ytd), organisation_id__in=self.ids)
             .annotate(published_on=TruncDate("published_at", tzinfo=timezone.get_default_timezone()))
-            .values("organisation_id")
-            .annotate(
-                month=Count("id", filter=month_q),
-                ytd=Count("id"),
-                late_month=Count("id", filter=month_q & late_q),
-                late_ytd=Count("id", filter=late_q),
-            )
+            .values("organisation_id", "category_id", "publisher_id", "publisher__short_name")
+            .annotate(**aggregates)
+            .order_by()
         )
-        empty = {"month": 0, "ytd": 0, "late_month": 0, "late_ytd": 0}
-        found = {row["organisation_id"]: row for row in rows}
-        return {oid: found.get(oid, empty) for oid in self.ids}
+
+    def _summed(self, key) -> dict:
+        sums = {}
+        for row in self._year_counts:
+            into = sums.setdefault(key(row), dict.fromkeys(COUNT_KEYS, 0))
+            for name in COUNT_KEYS:
+                into[name] += row[name]
+        return sums
+
+    @cached_property
+    def totals(self) -> dict[int, dict]:
+        """Per organisation: the counts of `_year_counts`, zero where it has none."""
+        found = self._summed(lambda row: row["organisation_id"])
+        return {oid: found.get(oid, dict.fromkeys(COUNT_KEYS, 0)) for oid in self.ids}
+
+    @cached_property
+    def publishers(self) -> dict[tuple[int, int], dict]:
+        """(organisation, publisher) -> the publisher's name and its month and year-to-date counts."""
+        names = {row["publisher_id"]: row["publisher__short_name"] for row in self._year_counts}
+        return {
+            key: {"name": names[key[1]], "month": row["month"], "ytd": row["ytd"]}
+            for key, row in self._summed(lambda row: (row["organisation_id"], row["publisher_id"])).items()
+        }
 
     @cached_property
     def categories(self) -> list[dict]:
         """Every category of the organisations with its counts and its last item before the month's end."""
+        counts = self._summed(lambda row: (row["organisation_id"], row["category_id"]))
 
-        # Correlated subqueries, each an index range of one category's items
-        # (category, status, published_at): the year's items for the counts, the newest
-        # standing item for the date. A join grouped over every item ever published read
+        # The newest standing item of each category: a correlated subquery that walks the
+        # (category, status, published_at) index from the newest, one status at a time, and
+        # stops at the first standing item. A join grouped over every item ever published read
         # the whole history of the townships (13 s for a county month at 1,000,000 items).
-        def own(*, since):
-            return Item.objects.filter(
-                self.standing(since=since), category_id=OuterRef("pk"), organisation_id=OuterRef("organisation_id")
-            )
-
-        def counted(since):
-            rows = own(since=since).order_by().values("category_id").annotate(n=Count("id")).values("n")
-            return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
         def newest(status):
-            # One status at a time: the (category, status, published_at) index then walks
-            # from the newest and stops at the first standing item.
-            rows = own(since=None).filter(status=status).order_by("-published_at").values("published_at")[:1]
+            rows = (
+                Item.objects.filter(
+                    self.standing(since=None),
+                    category_id=OuterRef("pk"),
+                    organisation_id=OuterRef("organisation_id"),
+                    status=status,
+                )
+                .order_by("-published_at")
+                .values("published_at")[:1]
+            )
             return Subquery(rows)
 
         published, withdrawn = newest(Item.Status.PUBLISHED), newest(Item.Status.WITHDRAWN)
-        return list(
+        rows = list(
             Category.objects.filter(organisation_id__in=self.ids)
             .annotate(
-                n_month=counted(self.month.start),
-                n_ytd=counted(self.ytd),
                 # Greatest is NULL on SQLite when either side is: each side falls back to the other.
                 last_published_at=Greatest(Coalesce(published, withdrawn), Coalesce(withdrawn, published)),
             )
             .order_by("organisation_id", "order", "code", "id")
             .values(
-                "id",
-                "organisation_id",
-                "parent_id",
-                "code",
-                "name",
-                "column_kind",
-                "is_active",
-                "n_month",
-                "n_ytd",
-                "last_published_at",
+                "id", "organisation_id", "parent_id", "code", "name", "column_kind", "is_active", "last_published_at"
             )
         )
+        for row in rows:
+            count = counts.get((row["organisation_id"], row["id"]), {})
+            row["n_month"], row["n_ytd"] = count.get("month", 0), count.get("ytd", 0)
+        return rows
+
+
+COUNT_KEYS = [
+    f"{prefix}{period}" for prefix in ("", "late_", "undated_", "provisional_") for period in ("month", "ytd")
+]
 
 
 def compute_figures(organisations: list[Organisation], month: Month) -> dict[int, dict]:
@@ -289,8 +317,6 @@ def _category_tree(context: MonthContext) -> dict[int, dict]:
 
 
 def _compute_published(context: MonthContext) -> dict[int, dict]:
-    month_q = Q(published_at__gte=context.month.start)
-    items = Item.objects.filter(context.standing(since=context.ytd), organisation_id__in=context.ids)
     publishers = defaultdict(dict)
     for organisation in context.organisations:
         publishers[organisation.pk][organisation.pk] = {"id": organisation.pk, "name": "本级", **_pair()}
@@ -298,39 +324,11 @@ def _compute_published(context: MonthContext) -> dict[int, dict]:
         parent_id__in=context.ids, kind=Organisation.Kind.OFFICE, is_active=True
     ).order_by("order", "name"):
         publishers[office.parent_id][office.pk] = {"id": office.pk, "name": office.short_name, **_pair()}
-    for row in items.values("organisation_id", "publisher_id", "publisher__short_name").annotate(
-        month=Count("id", filter=month_q), ytd=Count("id")
-    ):
-        entry = publishers[row["organisation_id"]].setdefault(
-            row["publisher_id"], {"id": row["publisher_id"], "name": row["publisher__short_name"], **_pair()}
-        )
+    for (oid, publisher_id), row in context.publishers.items():
+        entry = publishers[oid].setdefault(publisher_id, {"id": publisher_id, "name": row["name"], **_pair()})
         entry["month"], entry["ytd"] = row["month"], row["ytd"]
 
-    # A channel recorded after the month's end does not change the month.
-    postings = ItemChannel.objects.filter(
-        context.standing("item__", since=context.ytd),
-        item__organisation_id__in=context.ids,
-        posted_on__lte=context.month.last_day,
-    )
-    item_month_q = Q(item__published_at__gte=context.month.start)
-    counts = {"month": Count("item", distinct=True, filter=item_month_q), "ytd": Count("item", distinct=True)}
-    per_channel = {
-        (row["item__organisation_id"], row["channel"]): row
-        for row in postings.values("item__organisation_id", "channel").annotate(**counts)
-    }
-    distinct = {
-        row["item__organisation_id"]: row for row in postings.values("item__organisation_id").annotate(**counts)
-    }
-    # Only this year's standing items can count, so only their channel rows are grouped
-    # (grouping every channel row ever recorded was 8.6 of the county month's 13 s at 1M).
-    on_several = postings.values("item").annotate(n=Count("channel", distinct=True)).filter(n__gte=2)
-    multi = {
-        row["organisation_id"]: row
-        for row in items.filter(pk__in=on_several.values("item"))
-        .values("organisation_id")
-        .annotate(month=Count("id", filter=month_q), ytd=Count("id"))
-    }
-
+    per_channel, distinct, multi = _channel_counts(context)
     trees = _category_tree(context)
     result = {}
     for organisation in context.organisations:
@@ -376,6 +374,53 @@ def _compute_published(context: MonthContext) -> dict[int, dict]:
             "multi_channel": _pair(multi.get(oid, {}).get("month", 0), multi.get(oid, {}).get("ytd", 0)),
         }
     return result
+
+
+def _channel_counts(context: MonthContext) -> tuple[dict, dict, dict]:
+    """The year's standing items by channel, month and year to date, in one read of their channel
+    records: per (organisation, channel), per organisation counting an item once, and per
+    organisation the items on two or more channels.
+
+    The inner query gives each item one row (its organisation, whether it went out this
+    month, a 0/1 column per channel); the outer one counts the items of each combination.
+    A channel recorded after the month's end does not change the month.
+    """
+    codes = [code for code, _ in Channel.choices]
+    on = {
+        f"on_{index}": Max(Case(When(channel=code, then=1), default=0, output_field=IntegerField()))
+        for index, code in enumerate(codes)
+    }
+    per_item = (
+        ItemChannel.objects.filter(
+            context.standing("item__", since=context.ytd),
+            item__organisation_id__in=context.ids,
+            posted_on__lte=context.month.last_day,
+        )
+        .values("item_id")
+        .annotate(
+            org=F("item__organisation_id"),
+            this_month=Case(
+                When(item__published_at__gte=context.month.start, then=1), default=0, output_field=IntegerField()
+            ),
+            **on,
+        )
+        .order_by()
+    )
+    sql, params = per_item.query.sql_with_params()
+    columns = ", ".join(["org", "this_month", *on])
+    with connections[per_item.db].cursor() as cursor:
+        cursor.execute(f"SELECT {columns}, COUNT(*) FROM ({sql}) per_item GROUP BY {columns}", params)
+        combinations = cursor.fetchall()
+    per_channel, distinct, multi = defaultdict(_pair), defaultdict(_pair), defaultdict(_pair)
+    for org, this_month, *flags, n in combinations:
+        channels = [code for code, flag in zip(codes, flags, strict=True) if flag]
+        targets = [per_channel[(org, code)] for code in channels] + [distinct[org]]
+        if len(channels) >= 2:
+            targets.append(multi[org])
+        for target in targets:
+            target["ytd"] += n
+            target["month"] += n if this_month else 0
+    return per_channel, distinct, multi
 
 
 def _county_of(organisation: Organisation) -> Organisation:
@@ -444,21 +489,14 @@ register_section(Section("published", "主动公开信息情况", _compute_publi
 
 
 def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
-    published_on = TruncDate("published_at", tzinfo=timezone.get_default_timezone())
-    late_q = Q(published_on__gt=F("due_on"))
-    items = Item.objects.filter(context.standing(since=context.ytd), organisation_id__in=context.ids).annotate(
-        published_on=published_on
-    )
+    # Only the month's late items are listed; the year's counts come from `context.totals`.
     late_items = defaultdict(list)
-    # Items without a due date (no loaded holiday calendar, a missing formation date) are neither
-    # on time nor late: they are counted apart and the report says so; on-request obligations have
-    # no proactive deadline and are left out. Provisional dates (weekends only) are counted too.
-    undated = defaultdict(lambda: _pair())
-    provisional = defaultdict(lambda: _pair())
-    undated_q = Q(due_on__isnull=True) & ~Q(obligation__mode=Obligation.Mode.ON_REQUEST)
-    in_month = Q(published_at__gte=context.month.start)
     for row in (
-        items.filter((late_q & in_month) | undated_q | Q(due_on_provisional=True))
+        Item.objects.filter(
+            context.standing(since=context.month.start), organisation_id__in=context.ids, due_on__isnull=False
+        )
+        .annotate(published_on=TruncDate("published_at", tzinfo=timezone.get_default_timezone()))
+        .filter(published_on__gt=F("due_on"))
         .order_by("published_at", "id")
         .values(
             "id",
@@ -467,20 +505,11 @@ def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
             "title",
             "category__name",
             "due_on",
-            "due_on_provisional",
             "published_on",
-            "published_at",
             "late_workdays",
         )
     ):
-        oid, this_month = row["organisation_id"], row["published_at"] >= context.month.start
-        for counter, applies in ((undated, row["due_on"] is None), (provisional, row["due_on_provisional"])):
-            if applies:
-                counter[oid]["ytd"] += 1
-                counter[oid]["month"] += this_month
-        if row["due_on"] is None or not this_month or row["published_on"] <= row["due_on"]:
-            continue
-        late_items[oid].append(
+        late_items[row["organisation_id"]].append(
             {
                 "id": row["id"],
                 "index_number": row["index_number"] or "",
@@ -516,8 +545,8 @@ def _compute_timeliness(context: MonthContext) -> dict[int, dict]:
     return {
         oid: {
             "late": _pair(context.totals[oid]["late_month"], context.totals[oid]["late_ytd"]),
-            "undated": undated[oid],
-            "provisional": provisional[oid],
+            "undated": _pair(context.totals[oid]["undated_month"], context.totals[oid]["undated_ytd"]),
+            "provisional": _pair(context.totals[oid]["provisional_month"], context.totals[oid]["provisional_ytd"]),
             "late_items": late_items[oid],
             "overdue": {"count": len(overdue_items[oid])},
             "overdue_items": overdue_items[oid],
