@@ -16,6 +16,13 @@ showing every body, so a publish, change or withdrawal shows at once on exactly 
 that show it; the next visitor's page replaces the old copy. Copies expire after
 PORTAL_PAGE_CACHE_SECONDS. A copy is never trusted without comparing its tokens, so two
 servers can never disagree about what is current.
+
+``PageCacheMiddleware`` serves those copies early in the middleware stack (after the
+security headers, the session and the language, before CSRF, authentication, messages and
+the rest), so that a page from the cache costs little more than the cache round trip. A view
+offers its pages to it by being decorated with ``conditional_page``; a view wrapped further
+by something that must run on every request (the search's rate limit) hides the mark and is
+looked up by the decorator instead.
 """
 
 import hashlib
@@ -25,6 +32,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -39,15 +47,19 @@ CACHE_PREFIX = "portal:page:"
 REPLICA_CATALOG_LAG_SECONDS = 60
 
 
-def _cacheable(request) -> bool:
-    # A visitor with a session or a pending message sees something of their own.
+def _anonymous_get(request) -> bool:
+    # A visitor with a session or a pending message sees something of their own; without a
+    # session cookie nobody is signed in.
     return (
         request.method == "GET"
         and settings.PORTAL_PAGE_CACHE_SECONDS > 0
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
-        and not request.user.is_authenticated
     )
+
+
+def _cacheable(request) -> bool:
+    return _anonymous_get(request) and not request.user.is_authenticated
 
 
 def _page_key(request) -> str:
@@ -106,6 +118,7 @@ def conditional_page(validators, versions=lambda request, *args, **kwargs: [page
             with public_reads():  # on the read replica, when one is configured
                 return _answer(request, validators, versions, view, args, kwargs)
 
+        wrapped.portal_page_versions = versions  # the mark PageCacheMiddleware looks for
         return wrapped
 
     return decorator
@@ -115,10 +128,13 @@ def _answer(request, validators, versions, view, args, kwargs):
     """The cached copy (or 304 from it, no database query), 304, or the page built (and cached)."""
     key = tokens = None
     if versions is not None and _cacheable(request):
-        key = _page_key(request)
-        tokens, stored = page_versions.current([page_versions.CATALOG, *versions(request, *args, **kwargs)], also=key)
-        if stored is not None and stored[0] == tokens:
-            return _finish(_from_cache(request, stored), stored[3], stored[4])
+        looked_up = getattr(request, "_portal_page_lookup", None)  # by PageCacheMiddleware: no copy
+        if looked_up is not None:
+            key, tokens = looked_up
+        else:
+            key, tokens, hit = _lookup(request, versions, args, kwargs)
+            if hit is not None:
+                return hit
     etag, last_modified = validators(request, *args, **kwargs)
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
@@ -128,6 +144,36 @@ def _answer(request, validators, versions, view, args, kwargs):
             stored = (tokens, response.content, response["Content-Type"], etag, timestamp)
             cache.set(key, stored, settings.PORTAL_PAGE_CACHE_SECONDS)
     return _finish(response, etag, timestamp)
+
+
+def _lookup(request, versions, args, kwargs):
+    """(key, current tokens, the response from the cached copy or None), in one cache round trip."""
+    key = _page_key(request)
+    tokens, stored = page_versions.current([page_versions.CATALOG, *versions(request, *args, **kwargs)], also=key)
+    if stored is not None and stored[0] == tokens:
+        return key, tokens, _finish(_from_cache(request, stored), stored[3], stored[4])
+    return key, tokens, None
+
+
+class PageCacheMiddleware:
+    """An anonymous visitor's page from the shared cache, before the rest of the middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _anonymous_get(request):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return self.get_response(request)
+            versions = getattr(match.func, "portal_page_versions", None)
+            if versions is not None:
+                key, tokens, hit = _lookup(request, versions, match.args, match.kwargs)
+                if hit is not None:
+                    return hit
+                request._portal_page_lookup = (key, tokens)
+        return self.get_response(request)
 
 
 def _finish(response, etag, timestamp):

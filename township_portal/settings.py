@@ -69,9 +69,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, error pages included (policy: CONTENT_SECURITY_POLICY).
     "csp.middleware.CSPMiddleware",
+    # Response headers only: above the page cache, so that cached pages carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Anonymous public pages from the shared cache, before the rest (portal.conditional).
+    "portal.conditional.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF (which reads the form): NUL/control characters, direction overrides, overlong ids, 413.
     "township_portal.lib.cleaning.CleanInputMiddleware",
@@ -80,7 +84,6 @@ MIDDLEWARE = [
     # Sessions end after SESSION_IDLE_MINUTES without a request (saved at most once a minute).
     "township_portal.lib.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: the login lockout (township_portal.lib.lockout).
     "axes.middleware.AxesMiddleware",
 ]

@@ -71,6 +71,30 @@ def test_a_cached_page_is_served_and_revalidated_without_any_query(client, site,
         assert revalidated.status_code == 304 and revalidated["ETag"] == first["ETag"], url
 
 
+HEADERS = [
+    "Content-Type",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "Vary",
+    "Content-Language",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Content-Security-Policy",
+]
+
+
+def test_a_copy_from_the_cache_carries_the_headers_of_the_page_built(client, site):
+    # Served early in the middleware stack (portal.conditional.PageCacheMiddleware), the copy
+    # still has every header a browser acts on: framing, language, content policy, validators.
+    for url in site.values():
+        built, again = client.get(url), client.get(url)
+        for name in HEADERS:
+            assert again.get(name) == built.get(name), (url, name)
+        assert built["X-Frame-Options"] == "DENY" and "Cookie" in built["Vary"], url
+
+
 def test_a_display_setting_has_its_own_cached_copy(client, site):
     plain = client.get(site["ours_home"])
     client.cookies["display_large_text"] = "1"
