@@ -31,8 +31,9 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 60)
 keepalive = 5
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
-# Uploads are streamed to temporary files by Django; keep them off a small /tmp if needed.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
+# The workers' heartbeat files (touched on every request): in memory, as gunicorn advises, since
+# on a disk-backed /tmp a busy disk can stall a worker. (Uploads go to Django's FILE_UPLOAD_TEMP_DIR.)
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
