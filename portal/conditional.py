@@ -36,6 +36,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from portal import frames
 from portal.context_processors import DISPLAY_COOKIES
 from portal.frames import site_version
 from township_portal.lib import page_versions
@@ -147,11 +148,23 @@ def _answer(request, validators, versions, view, args, kwargs):
 
 
 def _lookup(request, versions, args, kwargs):
-    """(key, current tokens, the response from the cached copy or None), in one cache round trip."""
+    """(key, current tokens, the response from the cached copy or None), in one cache round trip.
+
+    The same round trip fetches the frame copies of the bodies the page shows; a page built
+    because its copy was missing or stale then takes its frame from them when they are still
+    current (``portal.frames.load_frame``).
+    """
     key = _page_key(request)
-    tokens, stored = page_versions.current([page_versions.CATALOG, *versions(request, *args, **kwargs)], also=key)
+    names = [page_versions.CATALOG, *versions(request, *args, **kwargs)]
+    frame_keys = {frames.frame_key(name.removeprefix("org:")): name for name in names if name.startswith("org:")}
+    tokens, found = page_versions.current_with(names, [key, *frame_keys])
+    stored = found.get(key)
     if stored is not None and stored[0] == tokens:
         return key, tokens, _finish(_from_cache(request, stored), stored[3], stored[4])
+    request._portal_frame_copies = {
+        frame_keys[frame_key]: copy for frame_key, copy in found.items() if frame_key in frame_keys
+    }
+    request._portal_tokens = tokens
     return key, tokens, None
 
 

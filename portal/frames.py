@@ -14,6 +14,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, OuterRef, Subquery, When
 from django.http import Http404
 
@@ -21,6 +22,7 @@ from catalog.models import Category, Organisation
 from portal.context_processors import DISPLAY_COOKIES
 from search.models import SearchEntry
 from search.queries import subtree_freshness
+from township_portal.lib import page_versions
 
 DISCLOSING_KINDS = [Organisation.Kind.COUNTY, Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT]
 ORGANISATION_FIELDS = ("slug", "name", "short_name", "address", "phone", "fax", "email", "office_hours")
@@ -111,20 +113,48 @@ class Frame:
         )
 
 
+FRAME_PREFIX = "portal:frame:"
+
+
+def frame_key(slug: str) -> str:
+    return f"{FRAME_PREFIX}{site_version()}:{slug}"
+
+
 def load_frame(request, slug: str) -> Frame:
-    """The frame of the disclosing body at /<slug>/, once per request; 404 when there is none."""
+    """The frame of the disclosing body at /<slug>/, once per request; 404 when there is none.
+
+    An anonymous visitor's page whose cached copy was missing or stale takes the frame from
+    the shared cache when the copy's page-version tokens (the catalog's and the body's, which
+    every change to its columns, details or content replaces) are still the current ones,
+    fetched in the page's own cache round trip (``portal.conditional``); two queries otherwise,
+    after which the frame is stored for the next page. Not with a read replica: a lagging
+    replica's frame must not be stored under a newer change's token.
+    """
     frames = request.__dict__.setdefault("_portal_frames", {})
     if slug not in frames:
-        organisation = (
-            _with_changed_at(Organisation.objects.select_related("parent"))
-            .filter(slug=slug, is_active=True, kind__in=DISCLOSING_KINDS)
-            .first()
-        )
-        if organisation is None:
-            raise Http404("没有这个乡镇或部门。")
-        categories = list(Category.objects.filter(organisation=organisation, is_active=True).order_by("order", "code"))
-        frames[slug] = Frame(organisation, categories)
+        tokens = getattr(request, "_portal_tokens", None) or {}
+        name = page_versions.org(slug)
+        wanted = (tokens.get(page_versions.CATALOG), tokens.get(name)) if name in tokens else None
+        copy = getattr(request, "_portal_frame_copies", {}).get(name)
+        if wanted is not None and copy is not None and copy[0] == wanted:
+            frames[slug] = copy[1]
+        else:
+            frames[slug] = _read_frame(slug)
+            if wanted is not None and "replica" not in settings.DATABASES:
+                cache.set(frame_key(slug), (wanted, frames[slug]), settings.PORTAL_PAGE_CACHE_SECONDS)
     return frames[slug]
+
+
+def _read_frame(slug: str) -> Frame:
+    organisation = (
+        _with_changed_at(Organisation.objects.select_related("parent"))
+        .filter(slug=slug, is_active=True, kind__in=DISCLOSING_KINDS)
+        .first()
+    )
+    if organisation is None:
+        raise Http404("没有这个乡镇或部门。")
+    categories = list(Category.objects.filter(organisation=organisation, is_active=True).order_by("order", "code"))
+    return Frame(organisation, categories)
 
 
 def load_county(request) -> tuple[Organisation | None, list[Organisation]]:

@@ -197,3 +197,30 @@ def test_a_page_read_from_a_lagging_replica_is_not_stored_under_a_newer_change(m
     assert _storable(request, response, {"catalog": catalog, "org:shuangxi": caught_up}, seen)
     fresh_catalog = page_versions._new_token()  # a column renamed just now: wait for the replica
     assert not _storable(request, response, {"catalog": fresh_catalog, "org:shuangxi": caught_up}, seen)
+
+
+def test_a_page_built_again_takes_its_frame_from_the_cache_while_it_is_current(client, shuangxi, poverty, site):
+    # The frame (the township and its columns: navigation, breadcrumbs, validators) is two
+    # queries; a second page of the same township reuses the copy the first page stored.
+    first, first_cost = _get(client, site["ours_home"])
+    item, item_cost = _get(client, site["ours_item"])
+    assert first.status_code == item.status_code == 200
+    client.cookies["display_large_text"] = "1"  # another copy of the page, the same frame
+    again, again_cost = _get(client, site["ours_item"])
+    assert again.status_code == 200 and again_cost == item_cost
+    del client.cookies["display_large_text"]
+    from django.core.cache import cache
+
+    cache.clear()  # no page and no frame copy: the item page as a first visitor builds it
+    cold, cold_cost = _get(client, site["ours_item"])
+    assert cold_cost == item_cost + 2 and cold.content == item.content
+
+    # A column renamed or an item published replaces the tokens: the frame is read again.
+    poverty.name = "扶贫和社会救助（改）"
+    poverty.save()
+    renamed, renamed_cost = _get(client, site["ours_column"])
+    assert "扶贫和社会救助（改）" in renamed.content.decode()
+    factories.published_item(shuangxi, poverty, title="框架更新后的公告", published_at=at(2018, 5, 1))
+    home, home_cost = _get(client, site["ours_home"])
+    assert "框架更新后的公告" in home.content.decode() and home_cost == first_cost
+    assert home["Last-Modified"] != first["Last-Modified"]
