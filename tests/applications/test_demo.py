@@ -6,10 +6,12 @@ import pytest
 from django.core.management import call_command
 
 from applications.models import Application, Remedy
+from tests.demo_content import on_sqlite_only
 
 pytestmark = pytest.mark.django_db
 
 
+@on_sqlite_only
 def test_demo_has_applications_in_every_state_and_loads_once(settings):
     settings.DEMO_MODE = True
     call_command("load_demo", stdout=io.StringIO())

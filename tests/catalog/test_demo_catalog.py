@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from catalog import demo
 from catalog.models import Category, GuideVersion, Obligation, StandardArea, UncoveredArea
+from tests.demo_content import on_sqlite_only
 
 SEED_KINDS = [
     "法律法规、条例",
@@ -79,6 +80,7 @@ def test_loading_the_demo_twice_changes_nothing(demo_catalog):
     assert (Category.objects.count(), Obligation.objects.count(), GuideVersion.objects.count()) == counts
 
 
+@on_sqlite_only
 def test_load_demo_command_loads_the_catalog(db):
     output = io.StringIO()
     call_command("load_demo", stdout=output)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from mailbox.models import Message
 from mailbox.services.deadlines import alarm_line
+from tests.demo_content import on_sqlite_only
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +14,7 @@ def _demo_mode(settings):
     settings.DEMO_MODE = True
 
 
+@on_sqlite_only
 def test_demo_messages_cover_every_state_and_load_once(client, db):
     call_command("load_demo")
     count = Message.objects.count()

@@ -10,12 +10,14 @@ from openpyxl import load_workbook
 from catalog.demo import DEMO_PASSWORD
 from reports.models import MonthlyReport, ReportVersion
 from reports.months import Month
+from tests.demo_content import on_sqlite_only
 
 pytestmark = pytest.mark.django_db
 
 SUBMITTED = {"按时上报", "逾期上报", "已接收"}
 
 
+@on_sqlite_only
 def test_after_load_demo_the_board_for_last_month_shows_submitted_reports_and_a_chart(client, settings):
     settings.DEMO_MODE = True
     output = io.StringIO()

@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.demo import DEMO_PASSWORD
 from catalog.models import Organisation
+from tests.demo_content import on_sqlite_only
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +24,7 @@ def test_load_demo_is_idempotent_and_its_printed_login_works(client, db, capsys)
     assert client.get("/admin/").status_code == 200
 
 
+@on_sqlite_only
 def test_each_township_has_author_reviewer_and_approver(db):
     call_command("load_demo")
     for township in Organisation.objects.townships():

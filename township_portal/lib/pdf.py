@@ -20,6 +20,7 @@ import decimal
 import html as htmllib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import ClassVar
 
@@ -28,11 +29,17 @@ from django.template.loader import render_to_string
 
 def html_pdf(html: str) -> bytes:
     """A PDF of an HTML document (A4), with its Chinese font embedded as a subset."""
+    return _laid_out(html)
+
+
+# Laying out a document is most of its cost (0.1-3 s); the same HTML always gives the same
+# PDF, so the last few documents are kept (a letter or notice generated again, a retry).
+@lru_cache(maxsize=32)
+def _laid_out(html: str) -> bytes:
     # WeasyPrint loads Pango and fontconfig; import it on first use, not at start-up.
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=None)
-    return document.write_pdf()
+    return HTML(string=html, base_url=None).write_pdf()
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
