@@ -27,6 +27,7 @@ looked up by the decorator instead.
 
 import hashlib
 import time
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -129,9 +130,9 @@ def _answer(request, validators, versions, view, args, kwargs):
     """The cached copy (or 304 from it, no database query), 304, or the page built (and cached)."""
     key = tokens = None
     if versions is not None and _cacheable(request):
-        looked_up = getattr(request, "_portal_page_lookup", None)  # by PageCacheMiddleware: no copy
+        looked_up = getattr(request, "_portal_lookup", None)  # by PageCacheMiddleware: no copy
         if looked_up is not None:
-            key, tokens = looked_up
+            key, tokens = looked_up.key, looked_up.tokens
         else:
             key, tokens, hit = _lookup(request, versions, args, kwargs)
             if hit is not None:
@@ -145,6 +146,16 @@ def _answer(request, validators, versions, view, args, kwargs):
             stored = (tokens, response.content, response["Content-Type"], etag, timestamp)
             cache.set(key, stored, settings.PORTAL_PAGE_CACHE_SECONDS)
     return _finish(response, etag, timestamp)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a page's cache round trip found when it found no current copy of the page: its
+    key, the current tokens, and the frame copies by token name (``portal.frames.load_frame``)."""
+
+    key: str
+    tokens: dict[str, str]
+    frame_copies: dict[str, tuple]
 
 
 def _lookup(request, versions, args, kwargs):
@@ -161,10 +172,8 @@ def _lookup(request, versions, args, kwargs):
     stored = found.get(key)
     if stored is not None and stored[0] == tokens:
         return key, tokens, _finish(_from_cache(request, stored), stored[3], stored[4])
-    request._portal_frame_copies = {
-        frame_keys[frame_key]: copy for frame_key, copy in found.items() if frame_key in frame_keys
-    }
-    request._portal_tokens = tokens
+    copies = {frame_keys[frame_key]: copy for frame_key, copy in found.items() if frame_key in frame_keys}
+    request._portal_lookup = Lookup(key, tokens, copies)
     return key, tokens, None
 
 
@@ -185,7 +194,6 @@ class PageCacheMiddleware:
                 key, tokens, hit = _lookup(request, versions, match.args, match.kwargs)
                 if hit is not None:
                     return hit
-                request._portal_page_lookup = (key, tokens)
         return self.get_response(request)
 
 

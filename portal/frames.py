@@ -132,10 +132,11 @@ def load_frame(request, slug: str) -> Frame:
     """
     frames = request.__dict__.setdefault("_portal_frames", {})
     if slug not in frames:
-        tokens = getattr(request, "_portal_tokens", None) or {}
+        lookup = getattr(request, "_portal_lookup", None)  # set by portal.conditional._lookup
+        tokens = lookup.tokens if lookup else {}
         name = page_versions.org(slug)
         wanted = (tokens.get(page_versions.CATALOG), tokens.get(name)) if name in tokens else None
-        copy = getattr(request, "_portal_frame_copies", {}).get(name)
+        copy = lookup.frame_copies.get(name) if lookup else None
         if wanted is not None and copy is not None and copy[0] == wanted:
             frames[slug] = copy[1]
         else:
