@@ -99,7 +99,8 @@ def build_data(target: int, seed: int):
     from catalog.demo import demo_code
     from catalog.models import Category, Organisation
     from disclosure.models import Item
-    from search.models import SearchChunk, SearchEntry
+    from search.backends import store_chunks_bulk
+    from search.models import SearchEntry
     from township_portal.lib import search as textsearch
 
     township = Organisation.objects.filter(slug=TOWNSHIP).first()
@@ -175,7 +176,7 @@ def build_data(target: int, seed: int):
         )
         batch.append((item, rng.random() < 0.2))
         if len(batch) == 2000 or serial == target - 1:
-            write_batch(batch, connection, transaction, Item, SearchEntry, SearchChunk, textsearch)
+            write_batch(batch, connection, transaction, Item, SearchEntry, store_chunks_bulk, textsearch)
             batch = []
             done = serial + 1
             if done % 20000 == 0 or done == target:
@@ -183,7 +184,7 @@ def build_data(target: int, seed: int):
     return township
 
 
-def write_batch(batch, connection, transaction, Item, SearchEntry, SearchChunk, textsearch):
+def write_batch(batch, connection, transaction, Item, SearchEntry, store_chunks_bulk, textsearch):
     """Items, their entries (the fields ``index_item`` stores) and title-only chunks, in bulk."""
     with transaction.atomic():
         items = Item.objects.bulk_create([item for item, _ in batch])
@@ -208,19 +209,7 @@ def write_batch(batch, connection, transaction, Item, SearchEntry, SearchChunk, 
                 for item, (_, files) in zip(items, batch, strict=True)
             ]
         )
-        tokens = {item.pk: textsearch.document_chunks([item.title])[0] for item in items}
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.executemany(
-                    "INSERT INTO search_searchchunk (entry_id, number, document) VALUES (%s, 0, %s::tsvector)",
-                    [(pk, textsearch.tsvector_literal(t)) for pk, t in tokens.items()],
-                )
-            else:
-                chunks = SearchChunk.objects.bulk_create([SearchChunk(entry_id=pk, number=0) for pk in tokens])
-                cursor.executemany(
-                    "INSERT INTO search_chunk_fts (rowid, tokens) VALUES (%s, %s)",
-                    [(chunk.pk, textsearch.fts5_document(tokens[chunk.entry_id])) for chunk in chunks],
-                )
+        store_chunks_bulk([(item.pk, textsearch.document_chunks([item.title])) for item in items])
 
 
 def cases(township):

@@ -11,32 +11,34 @@ from search.models import SearchChunk
 from township_portal.lib import search as textsearch
 
 
-def store_chunks(entry_id: int, chunks: list[list[str | None]]) -> None:
+def store_chunks(entry_id: int, chunks: list[str]) -> None:
     """Write an entry's chunks (its old ones must already be gone)."""
     store_chunks_bulk([(entry_id, chunks)])
 
 
-def store_chunks_bulk(documents: list[tuple[int, list[list[str | None]]]]) -> None:
-    """Write the chunks of several entries in a few multi-row statements (old ones already gone)."""
-    rows = [(entry_id, number, tokens) for entry_id, chunks in documents for number, tokens in enumerate(chunks)]
+def store_chunks_bulk(documents: list[tuple[int, list[str]]]) -> None:
+    """Write the folded chunks of several entries in a few multi-row statements (old ones already gone)."""
+    rows = [(entry_id, number, chunk) for entry_id, chunks in documents for number, chunk in enumerate(chunks)]
     if not rows:
         return
     if connection.vendor == "postgresql":
+        # The GIN index computes the pairs of each chunk itself (search_pairs, migration 0005).
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), 1000):
-                part = rows[start : start + 1000]
-                values = ", ".join(["(%s, %s, %s::tsvector)"] * len(part))
-                params = [
-                    value
-                    for entry_id, number, tokens in part
-                    for value in (entry_id, number, textsearch.tsvector_literal(tokens))
-                ]
-                cursor.execute(f"INSERT INTO search_searchchunk (entry_id, number, document) VALUES {values}", params)
+            for start in range(0, len(rows), 2000):
+                part = rows[start : start + 2000]
+                cursor.execute(
+                    "INSERT INTO search_searchchunk (entry_id, number, folded)"
+                    " SELECT * FROM unnest(%s::bigint[], %s::integer[], %s::text[])",
+                    [[row[0] for row in part], [row[1] for row in part], [row[2] for row in part]],
+                )
         return
     created = SearchChunk.objects.bulk_create(
         [SearchChunk(entry_id=entry_id, number=number) for entry_id, number, _ in rows], batch_size=300
     )
-    fts = [(chunk.pk, textsearch.fts5_document(tokens)) for chunk, (_, _, tokens) in zip(created, rows, strict=True)]
+    fts = [
+        (chunk.pk, textsearch.fts5_document(textsearch.chunk_tokens(text)))
+        for chunk, (_, _, text) in zip(created, rows, strict=True)
+    ]
     with connection.cursor() as cursor:
         cursor.executemany("INSERT INTO search_chunk_fts (rowid, tokens) VALUES (%s, %s)", fts)
 
@@ -44,8 +46,8 @@ def store_chunks_bulk(documents: list[tuple[int, list[list[str | None]]]]) -> No
 def entries_containing(term: str) -> RawSQL:
     """A subquery of the ids of entries whose text contains the folded term (two or more characters)."""
     if connection.vendor == "postgresql":
-        # The function forces the GIN index (see migration 0002).
-        return RawSQL("SELECT search_chunk_entries(%s::tsquery)", [textsearch.tsquery_phrase(term)])
+        # The function forces the GIN index (see migration 0005).
+        return RawSQL("SELECT search_chunk_entries(%s::text[], %s)", [textsearch.term_pairs(term), term])
     return RawSQL(
         "SELECT search_searchchunk.entry_id FROM search_chunk_fts"
         " JOIN search_searchchunk ON search_searchchunk.id = search_chunk_fts.rowid"
@@ -62,8 +64,9 @@ def some_entries_sql(term: str, limit: int) -> tuple[str, list]:
     PostgreSQL gives an array, SQLite a comma-separated text (``parse_ids`` reads both).
     """
     if connection.vendor == "postgresql":
-        return "ARRAY(SELECT search_chunk_entries_limited(%s::tsquery, %s))", [
-            textsearch.tsquery_phrase(term),
+        return "ARRAY(SELECT search_chunk_entries_limited(%s::text[], %s, %s))", [
+            textsearch.term_pairs(term),
+            term,
             limit,
         ]
     return (
@@ -117,10 +120,7 @@ class EntryContains(Expression):
     def as_sql(self, compiler, connection):
         entry_sql, entry_params = compiler.compile(self.entry)
         if connection.vendor == "postgresql":
-            return f"search_entry_matches({entry_sql}, %s::tsquery)", [
-                *entry_params,
-                textsearch.tsquery_phrase(self.term),
-            ]
+            return f"search_entry_matches({entry_sql}, %s::text)", [*entry_params, self.term]
         # The MATCH subquery is not correlated: SQLite runs it once and probes its result.
         return (
             "EXISTS (SELECT 1 FROM search_searchchunk AS term_chunk"

@@ -63,11 +63,11 @@ class SearchEntry(models.Model):
 
 
 class SearchChunk(models.Model):
-    """A slice of an entry's folded text; its pair tokens live in the database's own index.
+    """A slice of an entry's folded text, indexed by the database's own full-text index.
 
-    SQLite keeps them in the FTS5 table ``search_chunk_fts`` (rowid = chunk id), PostgreSQL
-    in the ``document`` tsvector column with a GIN index; both are created by migration
-    0002 for the database in use, outside the model because the other database has neither.
+    SQLite keeps its pair tokens in the FTS5 table ``search_chunk_fts`` (rowid = chunk id,
+    migration 0002), PostgreSQL the text itself in the ``folded`` column with a GIN index of
+    its pairs (migration 0005); both outside the model because the other database has neither.
     A later migration that alters this table on SQLite rebuilds it and loses the delete
     trigger of 0002: recreate the trigger in that migration.
     """

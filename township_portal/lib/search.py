@@ -13,16 +13,19 @@ Every text is folded the same way before anything else (``fold``): NFKC per char
 (full-width digits and letters become ASCII), case-folded, runs of whitespace become
 one space. "Substring match" below always means a match between folded texts.
 
-Pairs are encoded as ASCII tokens (the hex code points, ``x`` before the rare ones
-above U+FFFF), so no tokenizer or tsvector parser in the database can split, stem or
-drop them, and punctuation is kept.
+For FTS5, pairs are encoded as ASCII tokens (the hex code points, ``x`` before the rare
+ones above U+FFFF), so its tokenizer cannot split, stem or drop them, and punctuation is
+kept.
 
-Long texts are cut into overlapping chunks because PostgreSQL keeps at most 256
-positions per lexeme and positions up to 16,383 in a tsvector; a chunk never holds
-more than ``MAX_PAIR_REPEATS`` copies of one pair nor ``MAX_CHUNK_CHARS`` characters,
-and consecutive chunks overlap by ``MAX_QUERY_CHARS - 1`` characters, so every
-occurrence of a query of up to ``MAX_QUERY_CHARS`` characters lies whole inside one
-chunk.
+Long texts are cut into overlapping chunks, which bound what one index row holds; a chunk
+never holds more than ``MAX_PAIR_REPEATS`` copies of one pair nor ``MAX_CHUNK_CHARS``
+characters, and consecutive chunks overlap by ``MAX_QUERY_CHARS - 1`` characters, so every
+occurrence of a query of up to ``MAX_QUERY_CHARS`` characters lies whole inside one chunk.
+
+The databases index the chunks differently (``search.backends``): SQLite's FTS5 keeps the
+pair tokens of each chunk (``chunk_tokens``) and matches a term as a phrase of them;
+PostgreSQL keeps the folded chunk text itself, with a GIN index of its pairs, finds the
+chunks holding every pair of a term (``term_pairs``) and checks the term as a substring.
 """
 
 import html
@@ -190,23 +193,9 @@ def fts5_document(tokens: list[str | None]) -> str:
     return " ".join(token or FILLER for token in tokens)
 
 
-def tsvector_literal(tokens: list[str | None]) -> str:
-    """Tokens as a PostgreSQL tsvector literal with explicit 1-based positions."""
-    placed = [(token, position) for position, token in enumerate(tokens, start=1) if token is not None]
-    if len(dict(placed)) == len(placed):  # the common case: no pair occurs twice
-        return " ".join([f"'{token}':{position}" for token, position in placed])
-    positions: dict[str, str] = {}
-    for token, position in placed:
-        if token in positions:
-            positions[token] += f",{position}"
-        else:
-            positions[token] = str(position)
-    return " ".join([f"'{token}':{where}" for token, where in positions.items()])
-
-
-def document_chunks(fields: list[str]) -> list[list[str | None]]:
-    """Token lists, one per chunk, for a document made of the given raw text fields."""
-    return [tokens for tokens in map(chunk_tokens, split_chunks(document_text(fields))) if tokens]
+def document_chunks(fields: list[str]) -> list[str]:
+    """The folded chunks of a document made of the given raw text fields (those holding a pair)."""
+    return [chunk for chunk in split_chunks(document_text(fields)) if len(chunk) >= 2]
 
 
 # --- Queries --------------------------------------------------------------
@@ -261,9 +250,9 @@ def fts5_phrase(term: str) -> str:
     return '"' + " ".join(term_tokens(term)) + '"'
 
 
-def tsquery_phrase(term: str) -> str:
-    """A PostgreSQL tsquery literal for the term: its pair tokens joined by the followed-by operator."""
-    return " <-> ".join(f"'{token}'" for token in term_tokens(term))
+def term_pairs(term: str) -> list[str]:
+    """The distinct character pairs of a term of two or more characters (each must be in a matching chunk)."""
+    return list(dict.fromkeys(term[i : i + 2] for i in range(len(term) - 1)))
 
 
 # --- Highlighting ---------------------------------------------------------
