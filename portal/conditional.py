@@ -40,7 +40,7 @@ from django.utils.http import http_date
 from portal import frames
 from portal.context_processors import DISPLAY_COOKIES
 from portal.frames import site_version
-from township_portal.lib import page_versions
+from township_portal.lib import page_versions, replica
 from township_portal.lib.replica import public_reads
 
 CACHE_PREFIX = "portal:page:"
@@ -78,17 +78,13 @@ def _from_cache(request, stored) -> HttpResponse:
     return response
 
 
-def _reads_from_replica() -> bool:
-    return "replica" in settings.DATABASES
-
-
 def _storable(request, response, tokens: dict[str, str], last_modified) -> bool:
     # A page that set a cookie or used the CSRF token is the visitor's own, not the public's.
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(getattr(request, "_messages", None), "used", False):
         return False
-    if _reads_from_replica():
+    if replica.configured():
         # A lagging replica's page must not be stored under the token of a change it
         # has not seen yet: it would be served until the next change.
         seen = last_modified.timestamp() if last_modified else 0.0

@@ -23,7 +23,7 @@ from catalog.models import Category, Organisation
 from portal.context_processors import DISPLAY_COOKIES
 from search.models import SearchEntry
 from search.queries import subtree_freshness
-from township_portal.lib import page_versions
+from township_portal.lib import page_versions, replica
 
 DISCLOSING_KINDS = [Organisation.Kind.COUNTY, Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT]
 ORGANISATION_FIELDS = ("slug", "name", "short_name", "address", "phone", "fax", "email", "office_hours")
@@ -143,7 +143,7 @@ def load_frame(request, slug: str) -> Frame:
             frames[slug] = pickle.loads(copy[1])
         else:
             frames[slug] = _read_frame(slug)
-            if wanted is not None and "replica" not in settings.DATABASES:
+            if wanted is not None and not replica.configured():
                 # Pickled apart: the copy comes along in the round trip of every cached page,
                 # which then needs only its tokens, and unpickling ~25 model instances was a
                 # tenth of a cached page's time.

@@ -215,6 +215,12 @@ def _item_or_gone(frame, pk):
     return item, False
 
 
+def _listed_attachments(item):
+    # Not their extracted text, which may be megabytes; and in their own order (the model's
+    # ordering starts with the item, which joins the items table for nothing).
+    return item.attachments.defer("text", "text_error").order_by("order", "id")
+
+
 def _gone(request, frame, item):
     return render(request, "portal/item_withdrawn.html", {"township": frame.organisation, "item": item}, status=410)
 
@@ -240,7 +246,7 @@ def item(request, slug, pk):
             "column": frame.by_id.get(item.category_id, item.category),
             "ancestors": frame.ancestors(item.category),
             "metadata": item_metadata(item, frame),
-            "attachments": item.attachments.all(),
+            "attachments": _listed_attachments(item),
             "newer": newer,
             "older": older,
             "canonical_url": url,
@@ -264,7 +270,7 @@ def item_print(request, slug, pk):
             "township": frame.organisation,
             "item": item,
             "metadata": item_metadata(item, frame),
-            "attachments": item.attachments.all(),
+            "attachments": _listed_attachments(item),
             "canonical_url": url,
             "qr": _qr(url, "二维码：用手机扫描打开本信息的网页"),
         },

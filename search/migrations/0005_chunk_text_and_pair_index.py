@@ -118,10 +118,18 @@ def _convert(cursor, select: str, update: str, convert) -> None:
         last = rows[-1][0]
 
 
+def _unhurried(cursor) -> None:
+    # Rewriting every chunk and building the index take minutes at a million items: longer than
+    # the portal's statement timeout (settings.DB_STATEMENT_TIMEOUT_MS), for this transaction only.
+    cursor.execute("SET LOCAL statement_timeout = 0")
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+
+
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
+        _unhurried(cursor)
         cursor.execute("ALTER TABLE search_searchchunk ADD COLUMN folded text NOT NULL DEFAULT ''")
         _convert(
             cursor,
@@ -138,6 +146,7 @@ def backward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
+        _unhurried(cursor)
         cursor.execute("ALTER TABLE search_searchchunk ADD COLUMN document tsvector NOT NULL DEFAULT ''::tsvector")
         _convert(
             cursor,

@@ -183,11 +183,10 @@ def test_a_page_read_from_a_lagging_replica_is_not_stored_under_a_newer_change(m
 
     from django.http import HttpResponse
 
-    from portal import conditional
     from portal.conditional import _storable
-    from township_portal.lib import page_versions
+    from township_portal.lib import page_versions, replica
 
-    monkeypatch.setattr(conditional, "_reads_from_replica", lambda: True)
+    monkeypatch.setattr(replica, "configured", lambda: True)
     request, response = rf.get("/shuangxi/"), HttpResponse("页面")
     seen = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
     change = page_versions._new_token(seen.timestamp() + 5)  # published 5 s after what the replica shows

@@ -14,7 +14,15 @@ not installed and nothing changes.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
+
+REPLICA = "replica"
 _public = ContextVar("public_reads", default=False)
+
+
+def configured() -> bool:
+    """Whether public reads go to a replica (which may lag: nothing read there may be cached as current)."""
+    return REPLICA in settings.DATABASES
 
 
 @contextmanager
@@ -30,7 +38,7 @@ class ReplicaRouter:
     """Send reads made inside ``public_reads()`` to the "replica" database."""
 
     def db_for_read(self, model, **hints):
-        return "replica" if _public.get() else None
+        return REPLICA if _public.get() else None
 
     def db_for_write(self, model, **hints):
         return None
