@@ -50,3 +50,33 @@ def test_every_page_matches_the_full_ranking(corpus, monkeypatch, small_set, shu
                 rows, total, capped, shown = _expected(query, size=7, number=number, cap=cap, **filters)
                 got = ([row.pk for row in page.rows], page.total, page.capped, page.number)
                 assert got == (rows, total, capped, shown), (raw, number, cap, filters)
+
+
+def test_a_pair_in_most_items_is_probed_among_the_newest_and_a_rare_one_through_the_index(shuangxi):
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from tests.search import factories
+
+    column = factories.category(shuangxi)
+    start = timezone.now() - datetime.timedelta(days=30)
+    common = [
+        factories.published_item(
+            shuangxi, column, title=f"第{n}批低保名单", published_at=start + datetime.timedelta(days=n)
+        )
+        for n in range(12)
+    ]
+    rare = factories.published_item(shuangxi, column, title="界碑石狮子修缮", published_at=start)
+    ((count, ids),) = queries._some_entries(["低保"], 5)
+    assert count == 5 and set(ids) <= {item.pk for item in common}
+    if connection.vendor == "postgresql":  # the newest hits, found without reading the index's list
+        assert set(ids) == {item.pk for item in common[-5:]}
+    ((count, ids),) = queries._some_entries(["石狮"], 5)
+    assert (count, ids) == (1, [rare.pk])
+    # The walk's pages for the common pair are the full ranking's.
+    query = parse_query("低保")
+    for number in (1, 2, 3):
+        page = ranked_search(query, number=number, size=5, cap=1000)
+        assert [row.pk for row in page.rows] == _expected(query, size=5, number=number, cap=1000)[0]
