@@ -11,11 +11,6 @@ from search.models import SearchChunk
 from township_portal.lib import search as textsearch
 
 
-def store_chunks(entry_id: int, chunks: list[str]) -> None:
-    """Write an entry's chunks (its old ones must already be gone)."""
-    store_chunks_bulk([(entry_id, chunks)])
-
-
 def store_chunks_bulk(documents: list[tuple[int, list[str]]]) -> None:
     """Write the folded chunks of several entries in a few multi-row statements (old ones already gone)."""
     rows = [(entry_id, number, chunk) for entry_id, chunks in documents for number, chunk in enumerate(chunks)]

@@ -107,56 +107,40 @@ def tsvector_of(text: str) -> str:
     return " ".join(f"'{token}':{','.join(where)}" for token, where in positions.items())
 
 
-def _convert(cursor, select: str, update: str, convert) -> None:
-    last = 0
-    while True:
-        cursor.execute(select, [last, BATCH])
-        rows = cursor.fetchall()
-        if not rows:
-            return
-        cursor.execute(update, [[row[0] for row in rows], [convert(row[1]) for row in rows]])
-        last = rows[-1][0]
-
-
-def _unhurried(cursor) -> None:
-    # Rewriting every chunk and building the index take minutes at a million items: longer than
-    # the portal's statement timeout (settings.DB_STATEMENT_TIMEOUT_MS), for this transaction only.
-    cursor.execute("SET LOCAL statement_timeout = 0")
-    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+def _rewrite(schema_editor, *, new: str, new_type: str, old: str, convert, then: list[str]) -> None:
+    """Add column ``new``, fill it from column ``old`` chunk by chunk through ``convert``, run ``then``."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        # Rewriting every chunk and building the index take minutes at a million items: longer than
+        # the portal's statement timeout (settings.DB_STATEMENT_TIMEOUT_MS), for this transaction only.
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute(f"ALTER TABLE search_searchchunk ADD COLUMN {new} {new_type} NOT NULL DEFAULT ''::{new_type}")
+        last = 0
+        while True:
+            cursor.execute(
+                f"SELECT id, {old}::text FROM search_searchchunk WHERE id > %s ORDER BY id LIMIT %s", [last, BATCH]
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            cursor.execute(
+                f"UPDATE search_searchchunk AS chunk SET {new} = v.value::{new_type}"
+                " FROM unnest(%s::bigint[], %s::text[]) AS v(id, value) WHERE chunk.id = v.id",
+                [[row[0] for row in rows], [convert(row[1]) for row in rows]],
+            )
+            last = rows[-1][0]
+        for statement in then:
+            cursor.execute(statement)
 
 
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        _unhurried(cursor)
-        cursor.execute("ALTER TABLE search_searchchunk ADD COLUMN folded text NOT NULL DEFAULT ''")
-        _convert(
-            cursor,
-            "SELECT id, document::text FROM search_searchchunk WHERE id > %s ORDER BY id LIMIT %s",
-            "UPDATE search_searchchunk AS chunk SET folded = v.folded"
-            " FROM unnest(%s::bigint[], %s::text[]) AS v(id, folded) WHERE chunk.id = v.id",
-            text_of,
-        )
-        for statement in FORWARD:
-            cursor.execute(statement)
+    _rewrite(schema_editor, new="folded", new_type="text", old="document", convert=text_of, then=FORWARD)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        _unhurried(cursor)
-        cursor.execute("ALTER TABLE search_searchchunk ADD COLUMN document tsvector NOT NULL DEFAULT ''::tsvector")
-        _convert(
-            cursor,
-            "SELECT id, folded FROM search_searchchunk WHERE id > %s ORDER BY id LIMIT %s",
-            "UPDATE search_searchchunk AS chunk SET document = v.document::tsvector"
-            " FROM unnest(%s::bigint[], %s::text[]) AS v(id, document) WHERE chunk.id = v.id",
-            tsvector_of,
-        )
-        for statement in BACKWARD:
-            cursor.execute(statement)
+    _rewrite(schema_editor, new="document", new_type="tsvector", old="folded", convert=tsvector_of, then=BACKWARD)
 
 
 class Migration(migrations.Migration):
