@@ -17,12 +17,14 @@ that show it; the next visitor's page replaces the old copy. Copies expire after
 PORTAL_PAGE_CACHE_SECONDS. A copy is never trusted without comparing its tokens, so two
 servers can never disagree about what is current.
 
-``PageCacheMiddleware`` serves those copies early in the middleware stack (after the
-security headers, the session and the language, before CSRF, authentication, messages and
-the rest), so that a page from the cache costs little more than the cache round trip. A view
-offers its pages to it by being decorated with ``conditional_page``; a view wrapped further
-by something that must run on every request (the search's rate limit) hides the mark and is
-looked up by the decorator instead.
+``PageCacheMiddleware`` serves those copies at the top of the middleware stack, below only
+the request id and the security middleware (HTTPS redirect, HSTS and the other security
+headers, added to every response), so that a page from the cache costs little more than the
+cache round trip. The copy is stored by the middleware as the page leaves the stack below
+it, with the headers that stack added (content policy, framing, language, ``Vary``), and
+served with them. A view offers its pages to it by being decorated with ``conditional_page``;
+a view wrapped further by something that must run on every request (the search's rate
+limit) hides the mark and is looked up by the decorator instead.
 """
 
 import hashlib
@@ -37,13 +39,13 @@ from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from portal import frames
 from portal.context_processors import DISPLAY_COOKIES
 from portal.frames import site_version
 from township_portal.lib import page_versions, replica
 from township_portal.lib.replica import public_reads
 
-CACHE_PREFIX = "portal:page:"
+# The number changes with the stored form: (tokens, content, headers, etag, timestamp).
+CACHE_PREFIX = "portal:page:2:"
 # With a read replica, a page is not cached from it this soon after a catalog change
 # (a catalog change records no content time that the page could be checked against).
 REPLICA_CATALOG_LAG_SECONDS = 60
@@ -70,19 +72,39 @@ def _page_key(request) -> str:
     return CACHE_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
+# Headers of a stored page that a 304 from its copy does not repeat (it has no body).
+BODY_HEADERS = frozenset({"content-type", "content-length"})
+
+
 def _from_cache(request, stored) -> HttpResponse:
-    _, content, content_type, etag, timestamp = stored
+    _, content, headers, etag, timestamp = stored
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
-        response = HttpResponse(content, content_type=content_type)
+        response = HttpResponse(content)
+        for name, value in headers:
+            response.headers[name] = value
+    else:
+        for name, value in headers:
+            if name.lower() not in BODY_HEADERS:
+                response.headers.setdefault(name, value)
     return response
 
 
+def _personal(request, response) -> bool:
+    """Whether the page is the visitor's own: it set a cookie, used the CSRF token, showed a
+    message or carries a content-policy nonce (which must never be sent twice)."""
+    return bool(
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or getattr(getattr(request, "_messages", None), "used", False)
+        or getattr(request, "_csp_nonce", None) is not None
+    )
+
+
 def _storable(request, response, tokens: dict[str, str], last_modified) -> bool:
-    # A page that set a cookie or used the CSRF token is the visitor's own, not the public's.
-    if response.status_code != 200 or response.streaming or response.cookies:
-        return False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(getattr(request, "_messages", None), "used", False):
+    if _personal(request, response):
         return False
     if replica.configured():
         # A lagging replica's page must not be stored under the token of a change it
@@ -139,37 +161,39 @@ def _answer(request, validators, versions, view, args, kwargs):
     if response is None:
         response = view(request, *args, **kwargs)
         if key is not None and _storable(request, response, tokens, last_modified):
-            stored = (tokens, response.content, response["Content-Type"], etag, timestamp)
-            cache.set(key, stored, settings.PORTAL_PAGE_CACHE_SECONDS)
+            # Stored by PageCacheMiddleware once the rest of the stack has added its headers.
+            response._portal_copy = (key, tokens, etag, timestamp)
     return _finish(response, etag, timestamp)
+
+
+def _store(request, response) -> None:
+    """Keep the copy of a page the view offered, with the headers the stack below added."""
+    offered = getattr(response, "_portal_copy", None)
+    if offered is None or _personal(request, response):
+        return
+    key, tokens, etag, timestamp = offered
+    headers = tuple(response.headers.items())
+    cache.set(key, (tokens, response.content, headers, etag, timestamp), settings.PORTAL_PAGE_CACHE_SECONDS)
 
 
 @dataclass(frozen=True)
 class Lookup:
     """What a page's cache round trip found when it found no current copy of the page: its
-    key, the current tokens, and the frame copies by token name (``portal.frames.load_frame``)."""
+    key and the current tokens (against which ``portal.frames.load_frame`` checks a frame copy)."""
 
     key: str
     tokens: dict[str, str]
-    frame_copies: dict[str, tuple]
 
 
 def _lookup(request, versions, args, kwargs):
-    """(key, current tokens, the response from the cached copy or None), in one cache round trip.
-
-    The same round trip fetches the frame copies of the bodies the page shows; a page built
-    because its copy was missing or stale then takes its frame from them when they are still
-    current (``portal.frames.load_frame``).
-    """
+    """(key, current tokens, the response from the cached copy or None), in one cache round trip."""
     key = _page_key(request)
     names = [page_versions.CATALOG, *versions(request, *args, **kwargs)]
-    frame_keys = {frames.frame_key(name.removeprefix("org:")): name for name in names if name.startswith("org:")}
-    tokens, found = page_versions.current_with(names, [key, *frame_keys])
+    tokens, found = page_versions.current_with(names, [key])
     stored = found.get(key)
     if stored is not None and stored[0] == tokens:
         return key, tokens, _finish(_from_cache(request, stored), stored[3], stored[4])
-    copies = {frame_keys[frame_key]: copy for frame_key, copy in found.items() if frame_key in frame_keys}
-    request._portal_lookup = Lookup(key, tokens, copies)
+    request._portal_lookup = Lookup(key, tokens)
     return key, tokens, None
 
 
@@ -204,15 +228,18 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _anonymous_get(request):
-            urlconf, path = get_urlconf() or settings.ROOT_URLCONF, request.path_info
-            route = (_memo_route if len(path) <= ROUTE_MEMO_PATH_CHARS else _route)(urlconf, path)
-            if route is not None:
-                versions, args, kwargs = route
-                key, tokens, hit = _lookup(request, versions, args, kwargs)
-                if hit is not None:
-                    return hit
-        return self.get_response(request)
+        if not _anonymous_get(request):
+            return self.get_response(request)
+        urlconf, path = get_urlconf() or settings.ROOT_URLCONF, request.path_info
+        route = (_memo_route if len(path) <= ROUTE_MEMO_PATH_CHARS else _route)(urlconf, path)
+        if route is not None:
+            versions, args, kwargs = route
+            key, tokens, hit = _lookup(request, versions, args, kwargs)
+            if hit is not None:
+                return hit
+        response = self.get_response(request)
+        _store(request, response)
+        return response
 
 
 def _finish(response, etag, timestamp):

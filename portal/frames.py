@@ -127,10 +127,12 @@ def load_frame(request, slug: str) -> Frame:
 
     An anonymous visitor's page whose cached copy was missing or stale takes the frame from
     the shared cache when the copy's page-version tokens (the catalog's and the body's, which
-    every change to its columns, details or content replaces) are still the current ones,
-    fetched in the page's own cache round trip (``portal.conditional``); two queries otherwise,
-    after which the frame is stored for the next page. Not with a read replica: a lagging
-    replica's frame must not be stored under a newer change's token.
+    every change to its columns, details or content replaces) are still the current ones, as
+    found by the page's cache round trip (``portal.conditional``); two queries otherwise, after
+    which the frame is stored for the next page. The copy is fetched only by a page being
+    built, not with every page's tokens: a page served from the cache would carry its ~5 KB
+    for nothing. Not with a read replica: a lagging replica's frame must not be stored under a
+    newer change's token.
     """
     frames = request.__dict__.setdefault("_portal_frames", {})
     if slug not in frames:
@@ -138,15 +140,14 @@ def load_frame(request, slug: str) -> Frame:
         tokens = lookup.tokens if lookup else {}
         name = page_versions.org(slug)
         wanted = (tokens.get(page_versions.CATALOG), tokens.get(name)) if name in tokens else None
-        copy = lookup.frame_copies.get(name) if lookup else None
-        if wanted is not None and copy is not None and copy[0] == wanted:
+        copy = cache.get(frame_key(slug)) if wanted is not None else None
+        if copy is not None and copy[0] == wanted:
             frames[slug] = pickle.loads(copy[1])
         else:
             frames[slug] = _read_frame(slug)
             if wanted is not None and not replica.configured():
-                # Pickled apart: the copy comes along in the round trip of every cached page,
-                # which then needs only its tokens, and unpickling ~25 model instances was a
-                # tenth of a cached page's time.
+                # Pickled apart from the tokens they are checked against: a stale copy is
+                # not unpickled (~25 model instances).
                 stored = (wanted, pickle.dumps(frames[slug], pickle.HIGHEST_PROTOCOL))
                 cache.set(frame_key(slug), stored, settings.PORTAL_PAGE_CACHE_SECONDS)
     return frames[slug]

@@ -67,15 +67,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous public pages from the shared cache, before the rest: a copy keeps the headers the
+    # middleware below added to the page built (content policy, framing, language; portal.conditional).
+    "portal.conditional.PageCacheMiddleware",
     # Content-Security-Policy on every response, error pages included (policy: CONTENT_SECURITY_POLICY).
     "csp.middleware.CSPMiddleware",
-    # Response headers only: above the page cache, so that cached pages carry it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Anonymous public pages from the shared cache, before the rest (portal.conditional).
-    "portal.conditional.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF (which reads the form): NUL/control characters, direction overrides, overlong ids, 413.
     "township_portal.lib.cleaning.CleanInputMiddleware",

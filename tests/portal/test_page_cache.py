@@ -223,3 +223,33 @@ def test_a_page_built_again_takes_its_frame_from_the_cache_while_it_is_current(c
     home, home_cost = _get(client, site["ours_home"])
     assert "框架更新后的公告" in home.content.decode() and home_cost == first_cost
     assert home["ETag"] != first["ETag"]  # from the frame read again (Last-Modified has whole seconds)
+
+
+def test_a_page_that_carries_a_content_policy_nonce_is_never_stored(client, site):
+    # A nonce must differ on every response: a page whose policy carries one (a form with the
+    # prose editor's import map) is the visitor's own, like a page that set a cookie.
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from portal.conditional import PageCacheMiddleware
+
+    def page(with_nonce):
+        def view(request):
+            response = HttpResponse(f"<p>{request.csp_nonce if with_nonce else ''}</p>")
+            response._portal_copy = (f"portal:page:test:{with_nonce}", {}, '"e"', None)
+            return response
+
+        return view
+
+    from csp.middleware import CSPMiddleware
+    from django.core.cache import cache
+
+    for with_nonce in (True, False):
+        request = RequestFactory().get("/shuangxi/")
+        stack = PageCacheMiddleware(CSPMiddleware(page(with_nonce)))
+        response = stack(request)
+        assert ("'nonce-" in response["Content-Security-Policy"]) is with_nonce
+        stored = cache.get(f"portal:page:test:{with_nonce}")
+        assert (stored is None) is with_nonce
+    headers = dict(stored[2])
+    assert headers["Content-Security-Policy"] == response["Content-Security-Policy"]
