@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -52,6 +52,7 @@ from disclosure.models import Attachment, IndexCounter, Item, ItemChannel, ItemR
 from disclosure.services import index_numbers_allocate, item_scan
 from disclosure.services.findings import new_item_findings
 from disclosure.services.revisions import _content_of, _redacted, _set_due_on
+from search.backends import settle_index
 from search.indexing import index_items, touch_organisations
 from township_portal.lib.bounded import LimitExceeded, SheetLimits, shown, text_rows_limits, xlsx_rows
 from township_portal.lib.cleaning import bidi_refusal, clean_text
@@ -794,6 +795,8 @@ def _write(organisation, planned: list[_Planned], by, result: ImportResult, prog
             for start in range(0, len(ids), 1000):
                 touched |= index_items(Item, ids[start : start + 1000])
             touch_organisations(touched)
+            # Searches read the index's pending entries whole: merged once the rows are in.
+            transaction.on_commit(settle_index)
     except (IntegrityError, ValidationError) as error:
         result.items.clear()
         result.attachment_count = 0

@@ -38,6 +38,19 @@ def store_chunks_bulk(documents: list[tuple[int, list[str]]]) -> None:
         cursor.executemany("INSERT INTO search_chunk_fts (rowid, tokens) VALUES (%s, %s)", fts)
 
 
+def settle_index() -> int:
+    """Merge the entries that bulk writes left pending into the index (PostgreSQL); pages merged.
+
+    Every search reads the GIN index's pending list whole (migration 0006), so a rebuild or an
+    import ends by merging it, as VACUUM would later. SQLite's FTS5 merges as it writes.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('search_chunk_pairs_gin'::regclass)")
+        return cursor.fetchone()[0]
+
+
 def entries_containing(term: str) -> RawSQL:
     """A subquery of the ids of entries whose text contains the folded term (two or more characters)."""
     if connection.vendor == "postgresql":

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from search.backends import settle_index
 from search.indexing import index_items, touch_organisations
 from search.models import SearchEntry
 
@@ -88,11 +89,17 @@ class Command(BaseCommand):
                     done += count
                     touched |= organisations
                     self._progress(done, len(ids), began)
+        self.stdout.write("\n正在整理索引……")
+        self.stdout.flush()
+        merged = settle_index()
         touch_organisations(touched)
         elapsed = time.perf_counter() - began
         rate = done / elapsed if elapsed else 0
         self.stdout.write(
-            self.style.SUCCESS(f"\n已重建检索索引：{done:,} 条，用时 {elapsed:.1f} 秒（每秒 {rate:,.0f} 条）。")
+            self.style.SUCCESS(
+                f"已重建检索索引：{done:,} 条，用时 {elapsed:.1f} 秒（每秒 {rate:,.0f} 条；"
+                f"合并了 {merged:,} 页待合并的索引）。"
+            )
         )
 
     def _progress(self, done: int, total: int, began: float) -> None:
