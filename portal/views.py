@@ -232,8 +232,10 @@ def item(request, slug, pk):
     item, withdrawn = _item_or_gone(frame, pk)
     if withdrawn:
         return _gone(request, frame, item)
-    newer, older = neighbours(
-        SearchEntry.objects.filter(category_id=item.category_id), published_at=item.published_at, pk=item.pk
+    newer, older = neighbours(  # the links show their titles only
+        SearchEntry.objects.filter(category_id=item.category_id).only("title"),
+        published_at=item.published_at,
+        pk=item.pk,
     )
     url = request.build_absolute_uri(reverse("portal:item", args=[slug, item.pk]))
     return render(
