@@ -7,6 +7,11 @@ cache, the way production runs) and gunicorn with 2 workers on 127.0.0.1, saves 
 item page's bytes so that the bare view (bench/bare_urls.py, same middleware) returns
 exactly them, and runs ``wrk -t2 -c8 -d10s`` against each URL. The cached page and the
 bare view are measured in alternating rounds (BENCH_ROUNDS, 3) and their medians compared.
+
+"Uncached" runs with the page cache off, so every fragment (the township's frame, the QR
+code) is built too. "Each built once" runs with the cache on and asks for a different item
+page every time (the newest 20,000, each once, as a crawler walks them): the page is never in
+the cache, the township's frame is, as on a production server.
 """
 
 import os
@@ -25,8 +30,24 @@ PORT, REDIS_PORT = 8731, 6391
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
-def wrk(url: str, *, duration: int, headers: list[str] = ()) -> float:
-    command = ["wrk", "-t2", "-c8", f"-d{duration}s", *[part for h in headers for part in ("-H", h)], url]
+# wrk's threads take every second path from their own start: no path is asked for twice.
+EACH_ONCE = """
+local paths, threads = {}, 0
+for line in io.lines("PATHS") do paths[#paths + 1] = line end
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function init(args) next_path = id + 1 end
+function request()
+  local path = paths[next_path]
+  next_path = next_path + 2
+  if next_path > #paths then next_path = id + 1 end
+  return wrk.format("GET", path)
+end
+"""
+
+
+def wrk(url: str, *, duration: int, headers: list[str] = (), script: Path | None = None) -> float:
+    command = ["wrk", "-t2", "-c8", f"-d{duration}s", *[part for h in headers for part in ("-H", h)]]
+    command += ["-s", str(script), url] if script else [url]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
 
@@ -58,7 +79,10 @@ def main():
                 "-c",
                 "import django; django.setup(); from search.models import SearchEntry;"
                 "e = SearchEntry.objects.select_related('organisation').order_by('-published_at')[50];"
-                "print(e.organisation.slug, e.pk)",
+                "print(e.organisation.slug, e.pk);"
+                "rows = SearchEntry.objects.order_by('-published_at').values_list('organisation__slug', 'pk');"
+                "print('\\n'.join(f'/{slug}/items/{pk}/' for slug, pk in rows[:20000]), file=open("
+                f"{str(tmp / 'paths.txt')!r}, 'w'))",
             ],
             env=env,
             capture_output=True,
@@ -77,6 +101,15 @@ def main():
         results["item page, 304 (If-None-Match)"] = [wrk(url, duration=duration, headers=[f"If-None-Match: {etag}"])]
         uncached.terminate()
         uncached.wait()
+        built = _gunicorn(env | {"PORTAL_PAGE_CACHE_SECONDS": "600"}, tmp, url, PORT)
+        servers.append(built)
+        script = tmp / "each_once.lua"
+        script.write_text(EACH_ONCE.replace("PATHS", str(tmp / "paths.txt")))
+        results["item pages, each built once (page cache on)"] = [
+            wrk(f"http://127.0.0.1:{PORT}/", duration=duration, script=script)
+        ]
+        built.terminate()
+        built.wait()
         # The cached page and the bare view run side by side and are measured in turns, so
         # that a neighbour's load falls on both alike; each figure is the median of the rounds.
         cached = _gunicorn(env | {"PORTAL_PAGE_CACHE_SECONDS": "600"}, tmp, url, PORT)
