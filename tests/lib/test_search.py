@@ -40,6 +40,18 @@ def test_highlighting_escapes_html_and_marks_folded_matches():
     assert snippet.startswith("…") and snippet.endswith("…") and "<mark>低保</mark>" in snippet
 
 
+def test_highlighting_marks_the_typed_characters_whether_folding_keeps_their_number_or_not():
+    # Most texts fold one character to one (their offsets are their positions); a ligature
+    # folds to two, a zero-width space to none, a run of spaces to one.
+    highlight = textsearch.highlight
+    assert highlight("城乡最低生活保障", ["生活"]) == "城乡最低<mark>生活</mark>保障"
+    assert highlight("ﬁ工作计划", ["工作"]) == "ﬁ<mark>工作</mark>计划"
+    assert highlight("ﬁle工作", ["fil"]) == "<mark>ﬁl</mark>e工作"
+    assert highlight("工\u200b作计划", ["工作"]) == "<mark>工\u200b作</mark>计划"
+    assert highlight("年度   计划", ["度 计"]) == "年<mark>度   计</mark>划"
+    assert highlight("年度 计划", ["度 计"]) == "年<mark>度 计</mark>划"
+
+
 def test_identifier_keys_ignore_spaces_width_and_bracket_style():
     assert textsearch.identifier_key("双府字〔２０１７〕 12号") == textsearch.identifier_key("双府字[2017]12号")
 

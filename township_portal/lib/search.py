@@ -53,7 +53,10 @@ FIELD_SEPARATOR = "\n"
 FILLER = "z"
 
 _WHITESPACE = re.compile(r"\s+")
+_WHITESPACE_RUN = re.compile(r"\s\s")
 _fold_cache: dict[str, str] = {}
+# Characters whose folded form is not exactly one character (recorded as they are first folded).
+_not_one_to_one: set[str] = set()
 
 
 def _fold_char(char: str) -> str:
@@ -63,6 +66,8 @@ def _fold_char(char: str) -> str:
         # Control and format characters (zero-width spaces, BOMs) carry no meaning
         # a resident could type; dropping them keeps both sides equal.
         folded = "".join(c for c in folded if unicodedata.category(c) not in ("Cc", "Cf") or c.isspace())
+        if len(folded) != 1:
+            _not_one_to_one.add(char)
         if len(_fold_cache) < 50_000:
             _fold_cache[char] = folded
     return folded
@@ -88,10 +93,16 @@ def fold(text: str) -> str:
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` and, for each folded character, the index of the original character it came from."""
+    text = text or ""
+    translated = text.translate(_fold_table)  # folds (and so records) every character first
+    if _not_one_to_one.isdisjoint(text) and not _WHITESPACE_RUN.search(translated):
+        # Each character folds to one and no whitespace run shrinks: the offsets are the
+        # positions themselves (most texts), without the loop below.
+        return _WHITESPACE.sub(" ", translated), list(range(len(text)))
     chars: list[str] = []
     offsets: list[int] = []
     previous_space = False
-    for index, char in enumerate(text or ""):
+    for index, char in enumerate(text):
         for folded in _fold_char(char):
             if folded.isspace():
                 if previous_space:
