@@ -90,10 +90,11 @@ def _from_cache(request, stored) -> HttpResponse:
     return response
 
 
-def _personal(request, response) -> bool:
-    """Whether the page is the visitor's own: it set a cookie, used the CSRF token, showed a
-    message or carries a content-policy nonce (which must never be sent twice)."""
-    return bool(
+def _shareable(request, response) -> bool:
+    """Whether the page built may be everyone's copy, asked once the whole stack below has run:
+    a 200 with a body that set no cookie, used no CSRF token, showed no message and carries no
+    content-policy nonce (which must never be sent twice)."""
+    return not (
         response.status_code != 200
         or response.streaming
         or response.cookies
@@ -103,20 +104,22 @@ def _personal(request, response) -> bool:
     )
 
 
-def _storable(request, response, tokens: dict[str, str], last_modified) -> bool:
-    if _personal(request, response):
-        return False
-    if replica.configured():
-        # A lagging replica's page must not be stored under the token of a change it
-        # has not seen yet: it would be served until the next change.
-        seen = last_modified.timestamp() if last_modified else 0.0
-        for name, token in tokens.items():
-            made = page_versions.token_time(token)
-            if name == page_versions.CATALOG:
-                if time.time() - made < REPLICA_CATALOG_LAG_SECONDS:
-                    return False
-            elif seen + 1e-3 < made:
+def _caught_up(tokens: dict[str, str], last_modified) -> bool:
+    """Whether a page may be stored under these tokens: always, but with a read replica.
+
+    A lagging replica's page must not be stored under the token of a change it has not seen
+    yet: it would be served until the next change.
+    """
+    if not replica.configured():
+        return True
+    seen = last_modified.timestamp() if last_modified else 0.0
+    for name, token in tokens.items():
+        made = page_versions.token_time(token)
+        if name == page_versions.CATALOG:
+            if time.time() - made < REPLICA_CATALOG_LAG_SECONDS:
                 return False
+        elif seen + 1e-3 < made:
+            return False
     return True
 
 
@@ -160,7 +163,7 @@ def _answer(request, validators, versions, view, args, kwargs):
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
         response = view(request, *args, **kwargs)
-        if key is not None and _storable(request, response, tokens, last_modified):
+        if key is not None and _caught_up(tokens, last_modified):
             # Stored by PageCacheMiddleware once the rest of the stack has added its headers.
             response._portal_copy = (key, tokens, etag, timestamp)
     return _finish(response, etag, timestamp)
@@ -169,7 +172,7 @@ def _answer(request, validators, versions, view, args, kwargs):
 def _store(request, response) -> None:
     """Keep the copy of a page the view offered, with the headers the stack below added."""
     offered = getattr(response, "_portal_copy", None)
-    if offered is None or _personal(request, response):
+    if offered is None or not _shareable(request, response):
         return
     key, tokens, etag, timestamp = offered
     headers = tuple(response.headers.items())
@@ -189,8 +192,7 @@ def _lookup(request, versions, args, kwargs):
     """(key, current tokens, the response from the cached copy or None), in one cache round trip."""
     key = _page_key(request)
     names = [page_versions.CATALOG, *versions(request, *args, **kwargs)]
-    tokens, found = page_versions.current_with(names, [key])
-    stored = found.get(key)
+    tokens, stored = page_versions.current(names, also=key)
     if stored is not None and stored[0] == tokens:
         return key, tokens, _finish(_from_cache(request, stored), stored[3], stored[4])
     request._portal_lookup = Lookup(key, tokens)

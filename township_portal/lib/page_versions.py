@@ -52,14 +52,8 @@ def current(names: list[str], *, also: str | None = None) -> tuple[dict[str, str
 
     A missing token is created (first come wins).
     """
-    tokens, found = current_with(names, [also] if also else [])
-    return tokens, found.get(also) if also else None
-
-
-def current_with(names: list[str], keys: list[str]) -> tuple[dict[str, str], dict[str, object]]:
-    """The tokens of these names and the values found under ``keys``, in one round trip."""
     token_keys = {name: PREFIX + name for name in names}
-    found = cache.get_many([*token_keys.values(), *keys])
+    found = cache.get_many([*token_keys.values(), *([also] if also else [])])
     tokens = {}
     for name, key in token_keys.items():
         token = found.get(key)
@@ -69,7 +63,7 @@ def current_with(names: list[str], keys: list[str]) -> tuple[dict[str, str], dic
             cache.add(key, _new_token(0.0), TOKEN_SECONDS)
             token = cache.get(key) or _new_token(0.0)
         tokens[name] = token
-    return tokens, {key: found[key] for key in keys if key in found}
+    return tokens, found.get(also) if also else None
 
 
 def replace(names: set[str], *, at: float | None = None) -> None:
