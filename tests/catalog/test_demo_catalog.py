@@ -1,12 +1,7 @@
 """The demo catalog follows the seed: 双溪乡's eight kinds, the standard areas, the usual columns."""
 
-import io
-
-from django.core.management import call_command
-
 from catalog import demo
 from catalog.models import Category, GuideVersion, Obligation, StandardArea, UncoveredArea
-from tests.demo_content import on_sqlite_only
 
 SEED_KINDS = [
     "法律法规、条例",
@@ -78,11 +73,3 @@ def test_loading_the_demo_twice_changes_nothing(demo_catalog):
     counts = (Category.objects.count(), Obligation.objects.count(), GuideVersion.objects.count())
     demo.load_catalog()
     assert (Category.objects.count(), Obligation.objects.count(), GuideVersion.objects.count()) == counts
-
-
-@on_sqlite_only
-def test_load_demo_command_loads_the_catalog(db):
-    output = io.StringIO()
-    call_command("load_demo", stdout=output)
-    assert "公开目录、县级模板目录和公开指南已加载" in output.getvalue()
-    assert Category.objects.filter(organisation__slug="shuangxi", name="精准扶贫脱贫和社会救助信息").exists()
