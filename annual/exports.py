@@ -122,10 +122,15 @@ def _docx_grid(document, grid: Grid):
     table = document.add_table(rows=grid.height(), cols=grid.columns)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # The cells are looked up once, before any merge, not by table.cell() (it lays out the whole
+    # table on every call: n² in the table's cells) nor by row.cells (a merged row looks up the
+    # rows above). A merge removes only cells inside its own span, and the spans never overlap,
+    # so every cell looked up here that is still needed is still in the table.
+    cells = [row.cells for row in table.rows]
     for r, c, cell in grid.positions():
-        target = table.cell(r, c)
+        target = cells[r][c]
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target = target.merge(cells[r + cell.rowspan - 1][c + cell.colspan - 1])
         target.text = ""
         paragraph = target.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if (cell.header or cell.is_number) else WD_ALIGN_PARAGRAPH.LEFT
