@@ -200,6 +200,9 @@ def test_gunicorn_runs_from_the_repository_config_logs_access_with_the_request_i
         output = server.communicate(timeout=30)[0]
     assert '"GET /healthz HTTP/1.1" 503' in output and f"rid={request_id}" in output
     assert "handling signal: hup" in output.lower()
+    # Each worker, the first and the one the reload started, froze what it loaded.
+    frozen = [int(count) for count in re.findall(r"worker \d+: (\d+) objects frozen", output)]
+    assert len(frozen) >= 2 and min(frozen) > 10_000, output[-2000:]
 
 
 def test_the_gunicorn_timeout_fits_the_slowest_upload_and_workers_restart_gracefully():
