@@ -7,21 +7,18 @@
 from datetime import date, datetime
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from catalog.models import Category, Obligation
 from disclosure import services
+from tests.postgres import requires_postgres
 
-requires_postgres = pytest.mark.skipif(
-    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
-    reason="needs PostgreSQL (row locks between concurrent transactions); set DATABASE_URL=postgres://…",
-)
+row_locks = requires_postgres("row locks between concurrent transactions")
 
 
 def postgres_only(test):
     """Mark a test as PostgreSQL-only and skip it, saying why, on SQLite."""
-    return pytest.mark.postgres_only(requires_postgres(test))
+    return pytest.mark.postgres_only(row_locks(test))
 
 
 WRITTEN_ON = date(2026, 3, 2)  # a Monday; 20 working days later is 2026-03-30

@@ -8,9 +8,9 @@ from django.db import connection
 
 from disclosure import services
 from disclosure.models import Item, ReviewDecision
-from tests.disclosure.conftest import requires_postgres
+from tests.disclosure.conftest import row_locks
 
-pytestmark = [pytest.mark.postgres_only, requires_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres_only, row_locks, pytest.mark.django_db(transaction=True)]
 
 
 def race(item_pk, actions):

@@ -26,11 +26,6 @@ from tests.disclosure.test_import import attachment_files, good_rows, write_fold
 
 REPO = Path(__file__).resolve().parents[2]
 
-requires_postgres = pytest.mark.skipif(
-    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
-    reason="needs PostgreSQL; set DATABASE_URL=postgres://…",
-)
-
 
 @pytest.fixture(autouse=True)
 def _staging_in_tmp(settings, tmp_path):

@@ -7,8 +7,8 @@ from django.db import DatabaseError, connection, transaction
 from audit.models import AuditEvent
 from audit.services import audit_record
 from reports.models import ReportFile, ReportVersion
-from tests.ops.conftest import requires_postgres
 from tests.ops.operations import perform
+from tests.postgres import requires_postgres
 
 
 def refused(sql: str, params=()) -> bool:
@@ -37,7 +37,7 @@ def test_plain_sql_cannot_change_or_delete_an_audit_event(event):
     assert AuditEvent.objects.count() == 2
 
 
-@requires_postgres
+@requires_postgres("a trigger on TRUNCATE")
 def test_plain_sql_cannot_truncate_the_audit_trail_on_postgresql(transactional_db, event):
     assert refused("TRUNCATE audit_auditevent")
     assert refused("TRUNCATE audit_auditevent CASCADE")

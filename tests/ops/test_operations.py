@@ -16,7 +16,8 @@ import psycopg2
 from django.conf import settings
 from django.db import connection
 
-from tests.ops.conftest import REPO, requires_postgres
+from tests.ops.conftest import REPO
+from tests.postgres import requires_postgres
 from township_portal.lib import health
 from township_portal.lib.logs import FORMAT, RepeatedErrorFilter, RequestIdFilter, SingleLineFormatter
 
@@ -30,7 +31,7 @@ def test_healthz_answers_ok_quickly(client, db):
     assert time.monotonic() - started < 1.0
 
 
-@requires_postgres
+@requires_postgres("a connection that can hang on a lock")
 def test_healthz_answers_503_within_a_second_while_the_database_hangs(client, db):
     db_settings = connection.settings_dict
     blocker = psycopg2.connect(
@@ -57,7 +58,7 @@ def test_healthz_answers_503_within_a_second_while_the_database_hangs(client, db
     assert client.get("/healthz").status_code == 200
 
 
-@requires_postgres
+@requires_postgres("its connection options")
 def test_postgresql_connections_have_connect_and_statement_timeouts(db):
     options = connection.settings_dict["OPTIONS"]
     assert options["connect_timeout"] == 5

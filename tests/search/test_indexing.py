@@ -1,13 +1,13 @@
 import io
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from disclosure.models import Attachment, Item
 from search.models import Freshness, SearchChunk, SearchEntry
 from search.queries import last_changed, search_entries
+from tests.postgres import requires_postgres
 from tests.search import factories
 from township_portal.lib.search import parse_query
 
@@ -134,10 +134,7 @@ def test_a_resumed_rebuild_skips_what_the_interrupted_one_finished(shuangxi):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="PostgreSQL's GIN index; SQLite's FTS5 has no pending list",
-)
+@requires_postgres("its GIN index's pending list; SQLite's FTS5 has none")
 def test_a_rebuild_leaves_no_entries_pending_that_every_search_would_read(shuangxi):
     # PostgreSQL's GIN index keeps new entries in a pending list that each search reads whole
     # (99 ms against 14 ms for a long phrase after a 100,000-item rebuild, migration 0006).

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
@@ -29,13 +28,14 @@ from mailbox.models import Message
 from mailbox.services.deadlines import alarm_line
 from reports.models import MonthlyReport, ReportVersion
 from reports.months import Month
+from tests.postgres import ON_POSTGRESQL
 
 URL = "http://127.0.0.1:8010/"
 
 # The content is checked on SQLite, where make run loads it; on PostgreSQL the first test still
 # loads the whole demo and loads it again, so the demo is known to load there too.
 on_sqlite_only = pytest.mark.skipif(
-    "postgresql" in settings.DATABASES["default"]["ENGINE"],
+    ON_POSTGRESQL,
     reason="demo content is checked on SQLite, where make run loads it; on PostgreSQL the first test "
     "of this module loads the whole demo and loads it again",
 )
