@@ -42,7 +42,8 @@ def main(kind: str, path: str, name: str) -> dict:
 
     from catalog.transfer import CatalogFileError, parse_catalog_file
     from disclosure.attachments import attachment_check
-    from disclosure.importing import ImportResult, _read_spreadsheet
+    from disclosure.importing.results import ImportResult
+    from disclosure.importing.sheet import read_spreadsheet
 
     with open(path, "rb") as file:
         data = file.read()
@@ -60,7 +61,7 @@ def main(kind: str, path: str, name: str) -> dict:
             refusal = str(error)
     else:
         result = ImportResult()
-        _read_spreadsheet(path, result)
+        read_spreadsheet(path, result)
         refusal = "；".join(str(issue) for issue in result.errors) or None
     return {
         "refusal": refusal,

@@ -13,9 +13,9 @@ import importlib
 # operation -> step -> (module, attribute, when: "before" the call or "after" the n-th call)
 STEPS = {
     "import": {
-        "checking": ("disclosure.importing", "_stage", ("after", 2)),
-        "writing": ("disclosure.importing", "attachment_store", ("after", 2)),
-        "indexing": ("disclosure.importing", "index_items", ("after", 1)),
+        "checking": ("disclosure.importing.checking", "_stage", ("after", 2)),
+        "writing": ("disclosure.importing.writing", "attachment_store", ("after", 2)),
+        "indexing": ("disclosure.importing.writing", "index_items", ("after", 1)),
     },
     "upload": {
         "stored": ("disclosure.attachments", "audit_record", ("before", 1)),
