@@ -46,7 +46,7 @@ proxy_allow_ips = forwarded_allow_ips
 
 
 def post_worker_init(worker):
-    """Move what the worker loaded (modules, settings, URL patterns: ~120,000 objects) out of the
+    """Move what the worker loaded (modules, settings, URL patterns: ~100,000 objects) out of the
     cyclic garbage collector's reach, as Python's documentation of gc.freeze() suggests for a
     long-lived process. The objects live as long as the worker anyway; without this, a full
     collection walks them all once every ~150 requests and that request waits ~50 ms

@@ -361,16 +361,6 @@ def guide_content(organisation: Organisation, *, office: str) -> dict:
     }
 
 
-def _template_has_more(county: Organisation, township: Organisation) -> bool:
-    """Whether adopting would bring anything in: loading the demo again leaves no adoption trace."""
-    for model in (Category, Obligation):
-        offered = model.objects.filter(organisation=county, is_active=True).values_list("code", flat=True)
-        held = model.objects.filter(organisation=township).values_list("code", flat=True)
-        if set(offered) - set(held):
-            return True
-    return False
-
-
 @transaction.atomic
 def load_catalog(*, stdout=None) -> None:
     """Template catalog, 双溪乡's seed-based catalog and guide; other townships adopt the template."""
@@ -383,7 +373,7 @@ def load_catalog(*, stdout=None) -> None:
     load_shuangxi_catalog(shuangxi, template, offices)
     for spec in TOWNSHIPS:
         township = Organisation.objects.get(slug=spec["slug"])
-        if township.slug != "shuangxi" and _template_has_more(county, township):
+        if township.slug != "shuangxi":
             catalog_adopt(township=township, template_org=county, by=None)
         if not GuideVersion.objects.filter(organisation=township).exists():
             office = f"{township.short_name}人民政府" + (

@@ -106,14 +106,15 @@ def catalog_adopt(*, township: Organisation, template_org: Organisation, by) -> 
             )
         Obligation.objects.bulk_create(copies)
         result = AdoptionResult(created_categories, len(copies), kept_categories, kept_obligations)
-        audit_record(
-            actor=by,
-            action="catalog.adopt",
-            obj=township,
-            organisation=township,
-            after={"template": template_org.name, **result.__dict__},
-            note=f"采用{template_org.short_name}模板目录",
-        )
+        if created_categories or copies:  # an adoption that brings nothing changes nothing to trace
+            audit_record(
+                actor=by,
+                action="catalog.adopt",
+                obj=township,
+                organisation=township,
+                after={"template": template_org.name, **result.__dict__},
+                note=f"采用{template_org.short_name}模板目录",
+            )
     return result
 
 

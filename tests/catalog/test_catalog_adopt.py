@@ -81,6 +81,10 @@ def test_adopting_again_brings_only_what_the_template_added(template, shuangxi, 
     result = catalog_adopt(township=shuangxi, template_org=template, by=org_admin)
     assert (result.obligations_created, result.obligations_kept, result.categories_kept) == (1, 2, 2)
     assert Obligation.objects.get(organisation=shuangxi, code="1102-01").first_level == "本乡改过的"
+    # Adopting once more brings nothing, so it leaves no audit record of a change.
+    traces = AuditEvent.objects.filter(action="catalog.adopt", organisation=shuangxi).count()
+    assert catalog_adopt(township=shuangxi, template_org=template, by=org_admin).obligations_created == 0
+    assert AuditEvent.objects.filter(action="catalog.adopt", organisation=shuangxi).count() == traces == 2
 
 
 def test_township_admin_adopts_from_the_admin_page_and_not_for_another_township(

@@ -55,18 +55,16 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     )
     outer = transaction.atomic()
     output = io.StringIO()
-    with django_db_blocker.unblock(), loading:
+    with django_db_blocker.unblock():
         outer.__enter__()
-        try:
+    try:
+        with django_db_blocker.unblock(), loading:
             call_command("load_demo", "--url", URL, stdout=output)
-        except BaseException:
+        yield Demo(printed=output.getvalue(), media=media)
+    finally:
+        with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            raise
-    yield Demo(printed=output.getvalue(), media=media)
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)
