@@ -125,32 +125,41 @@ def frame_key(slug: str) -> str:
 def load_frame(request, slug: str) -> Frame:
     """The frame of the disclosing body at /<slug>/, once per request; 404 when there is none.
 
-    An anonymous visitor's page whose cached copy was missing or stale takes the frame from
-    the shared cache when the copy's page-version tokens (the catalog's and the body's, which
-    every change to its columns, details or content replaces) are still the current ones, as
-    found by the page's cache round trip (``portal.conditional``); two queries otherwise, after
-    which the frame is stored for the next page. The copy is fetched only by a page being
-    built, not with every page's tokens: a page served from the cache would carry its ~5 KB
-    for nothing. Not with a read replica: a lagging replica's frame must not be stored under a
-    newer change's token.
+    The frame is the navigation tree and the validators of every page of the body: a
+    fragment kept in the shared cache for PORTAL_FRAGMENT_CACHE_SECONDS, whether or not the
+    page itself is cached (a staff member's page, or every page with the page cache off),
+    and taken from there while the page-version tokens it was stored under (the catalog's
+    and the body's, which every change to its columns, details or content replaces) are
+    still the current ones; two queries otherwise, after which it is stored for the next
+    page. An anonymous page whose copy was missing or stale has read the tokens already
+    (``portal.conditional``); any other page reads them with the copy, in one round trip.
+    The copy is fetched only by a page being built, not with every page's tokens: a page
+    served from the cache would carry its ~5 KB for nothing. Not with a read replica: a
+    lagging replica's frame must not be stored under a newer change's token.
     """
     frames = request.__dict__.setdefault("_portal_frames", {})
     if slug not in frames:
-        lookup = getattr(request, "_portal_lookup", None)  # set by portal.conditional._lookup
-        tokens = lookup.tokens if lookup else {}
-        name = page_versions.org(slug)
-        wanted = (tokens.get(page_versions.CATALOG), tokens.get(name)) if name in tokens else None
-        copy = cache.get(frame_key(slug)) if wanted is not None else None
-        if copy is not None and copy[0] == wanted:
-            frames[slug] = pickle.loads(copy[1])
-        else:
-            frames[slug] = _read_frame(slug)
-            if wanted is not None and not replica.configured():
-                # Pickled apart from the tokens they are checked against: a stale copy is
-                # not unpickled (~25 model instances).
-                stored = (wanted, pickle.dumps(frames[slug], pickle.HIGHEST_PROTOCOL))
-                cache.set(frame_key(slug), stored, settings.PORTAL_PAGE_CACHE_SECONDS)
+        frames[slug] = _cached_frame(request, slug)
     return frames[slug]
+
+
+def _cached_frame(request, slug: str) -> Frame:
+    if replica.configured():
+        return _read_frame(slug)
+    name, key = page_versions.org(slug), frame_key(slug)
+    lookup = getattr(request, "_portal_lookup", None)  # set by portal.conditional._lookup
+    if lookup is not None and name in lookup.tokens:
+        tokens, copy = lookup.tokens, cache.get(key)
+    else:
+        tokens, copy = page_versions.current([page_versions.CATALOG, name], also=key)
+    wanted = (tokens[page_versions.CATALOG], tokens[name])
+    if copy is not None and copy[0] == wanted:
+        return pickle.loads(copy[1])
+    frame = _read_frame(slug)
+    # Pickled apart from the tokens it is checked against: a stale copy is not unpickled
+    # (~25 model instances).
+    cache.set(key, (wanted, pickle.dumps(frame, pickle.HIGHEST_PROTOCOL)), settings.PORTAL_FRAGMENT_CACHE_SECONDS)
+    return frame
 
 
 def _read_frame(slug: str) -> Frame:

@@ -202,12 +202,17 @@ def category(request, slug, code):
 
 
 def _item_or_gone(frame, pk):
-    """The published item, or the 410 page of a withdrawn one; 404 for anything else."""
-    item = get_object_or_404(
-        Item.objects.select_related("publisher", "category", "replaced_by__organisation"),
-        pk=pk,
-        organisation=frame.organisation,
-    )
+    """The published item, or the 410 page of a withdrawn one; 404 for anything else.
+
+    Its column comes from the frame (an inactive one, and the replacing item of a repealed
+    or revised one, are read when shown): joining every relation costs more to plan than the
+    query takes to run.
+    """
+    item = get_object_or_404(Item.objects.select_related("publisher"), pk=pk, organisation=frame.organisation)
+    if item.category_id in frame.by_id:
+        item.category = frame.by_id[item.category_id]
+    if item.replaced_by_id:
+        item.replaced_by = Item.objects.select_related("organisation").filter(pk=item.replaced_by_id).first()
     if item.status == Item.Status.WITHDRAWN:
         return item, True
     if item.status != Item.Status.PUBLISHED:

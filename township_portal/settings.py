@@ -263,7 +263,8 @@ PORTAL_SITEMAP_LIMIT = env_int("PORTAL_SITEMAP_LIMIT", 10000, minimum=10)
 # --- Scale (issue 15): anonymous public pages kept in the shared cache with their version
 # tokens (0 turns it off); a publish replaces the tokens, so this only bounds the cache's size.
 PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 600, minimum=0)
-# QR codes and per-column counts, keyed by what they show (a day bounds the cache's size).
+# QR codes, per-column counts and the bodies' frames (their navigation), keyed by what they
+# show or checked against the page-version tokens (a day bounds the cache's size).
 PORTAL_FRAGMENT_CACHE_SECONDS = env_int("PORTAL_FRAGMENT_CACHE_SECONDS", 86400, minimum=1)
 
 # --- Reports (issue 6) ---------------------------------------------------------

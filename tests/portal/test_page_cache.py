@@ -222,6 +222,32 @@ def test_a_page_built_again_takes_its_frame_from_the_cache_while_it_is_current(c
     assert home["ETag"] != first["ETag"]  # from the frame read again (Last-Modified has whole seconds)
 
 
+@pytest.mark.parametrize("who", ["page cache off", "signed-in staff"])
+def test_a_page_never_cached_still_takes_its_frame_from_the_cache(
+    client, settings, author, shuangxi, poverty, site, who
+):
+    # The frame is a fragment: a page that is built every time (the page cache switched off,
+    # or a staff member's page) reads it once, then from the cache until a change replaces
+    # the tokens it was stored under.
+    if who == "page cache off":
+        settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    else:
+        client.force_login(author)
+    first, first_cost = _get(client, site["ours_item"])
+    again, again_cost = _get(client, site["ours_item"])
+    assert first.status_code == again.status_code == 200
+    assert again_cost == first_cost - 2 and poverty.name in again.content.decode()
+
+    poverty.name = "扶贫和社会救助（改）"
+    poverty.save()
+    renamed, renamed_cost = _get(client, site["ours_item"])
+    assert "扶贫和社会救助（改）" in renamed.content.decode() and renamed_cost == first_cost
+    factories.published_item(shuangxi, poverty, title="框架更新后的公告", published_at=at(2018, 5, 1))
+    home, _ = _get(client, site["ours_home"])
+    assert "框架更新后的公告" in home.content.decode()
+    assert _get(client, site["ours_item"])[1] == again_cost  # the frame read by the home page
+
+
 def test_a_page_that_carries_a_content_policy_nonce_is_never_stored(client, site):
     # A nonce must differ on every response: a page whose policy carries one (a form with the
     # prose editor's import map) is the visitor's own, like a page that set a cookie.
