@@ -211,12 +211,12 @@ def _item_or_gone(frame, pk):
     item = get_object_or_404(Item.objects.select_related("publisher"), pk=pk, organisation=frame.organisation)
     if item.category_id in frame.by_id:
         item.category = frame.by_id[item.category_id]
-    if item.replaced_by_id:
-        item.replaced_by = Item.objects.select_related("organisation").filter(pk=item.replaced_by_id).first()
     if item.status == Item.Status.WITHDRAWN:
         return item, True
     if item.status != Item.Status.PUBLISHED:
         raise Http404("没有这条信息。")
+    if item.replaced_by_id:  # shown with its publisher's link (banner and metadata)
+        item.replaced_by = Item.objects.select_related("organisation").filter(pk=item.replaced_by_id).first()
     return item, False
 
 
