@@ -112,14 +112,3 @@ def keyset_page(
     more = len(window) > size
     window = window[:size]
     return KeysetPage(window, after=window[-1].pk if more else None)
-
-
-def neighbours(rows: QuerySet, *, published_at, pk) -> tuple:
-    """The rows just before and just after (published_at, pk) in newest-first order."""
-    field, descending = SORTS["date"]
-    newer = rows.filter(_beyond(field, descending, published_at, pk, forward=False))
-    older = rows.filter(_beyond(field, descending, published_at, pk, forward=True))
-    return (
-        newer.order_by(*_ordering(field, descending, forward=False)).first(),
-        older.order_by(*_ordering(field, descending, forward=True)).first(),
-    )

@@ -22,12 +22,12 @@ from catalog.access import can_edit, can_view
 from catalog.models import Channel, Organisation
 from disclosure.models import Item
 from disclosure.services import channel_record
-from portal import frames
+from portal import frames, item_reads
 from portal.conditional import conditional_page
 from portal.context_processors import DISPLAY_COOKIES
 from portal.filters import CategoryFilter
 from portal.forms import BulletinPostingForm, SearchForm
-from portal.paging import keyset_page, neighbours
+from portal.paging import keyset_page
 from portal.presenters import column_rows, item_metadata, search_results, years_between
 from search.models import SearchEntry
 from search.queries import capped_count, entry_for_identifier, last_changed, published_between, ranked_search
@@ -204,13 +204,17 @@ def category(request, slug, code):
 def _item_or_gone(frame, pk):
     """The published item, or the 410 page of a withdrawn one; 404 for anything else.
 
-    Its column comes from the frame (an inactive one, and the replacing item of a repealed
-    or revised one, are read when shown): joining every relation costs more to plan than the
-    query takes to run.
+    Read by hand (``portal.item_reads``); its column and, most often, its publisher come
+    from the frame. An inactive column, another publisher and the replacing item of a
+    repealed or revised one are read when shown.
     """
-    item = get_object_or_404(Item.objects.select_related("publisher"), pk=pk, organisation=frame.organisation)
+    item = item_reads.item_of(frame.organisation.pk, pk)
+    if item is None:
+        raise Http404("没有这条信息。")
     if item.category_id in frame.by_id:
         item.category = frame.by_id[item.category_id]
+    if item.publisher_id == frame.organisation.pk:
+        item.publisher = frame.organisation
     if item.status == Item.Status.WITHDRAWN:
         return item, True
     if item.status != Item.Status.PUBLISHED:
@@ -218,12 +222,6 @@ def _item_or_gone(frame, pk):
     if item.replaced_by_id:  # shown with its publisher's link (banner and metadata)
         item.replaced_by = Item.objects.select_related("organisation").filter(pk=item.replaced_by_id).first()
     return item, False
-
-
-def _listed_attachments(item):
-    # Not their extracted text, which may be megabytes; and in their own order (the model's
-    # ordering starts with the item, which joins the items table for nothing).
-    return item.attachments.defer("text", "text_error").order_by("order", "id")
 
 
 def _gone(request, frame, item):
@@ -237,11 +235,7 @@ def item(request, slug, pk):
     item, withdrawn = _item_or_gone(frame, pk)
     if withdrawn:
         return _gone(request, frame, item)
-    newer, older = neighbours(  # the links show their titles only
-        SearchEntry.objects.filter(category_id=item.category_id).only("title"),
-        published_at=item.published_at,
-        pk=item.pk,
-    )
+    newer, older = item_reads.neighbours(item)  # the links show their titles only
     url = request.build_absolute_uri(reverse("portal:item", args=[slug, item.pk]))
     return render(
         request,
@@ -253,7 +247,7 @@ def item(request, slug, pk):
             "column": frame.by_id.get(item.category_id, item.category),
             "ancestors": frame.ancestors(item.category),
             "metadata": item_metadata(item, frame),
-            "attachments": _listed_attachments(item),
+            "attachments": item_reads.listed_attachments(item),
             "newer": newer,
             "older": older,
             "canonical_url": url,
@@ -277,7 +271,7 @@ def item_print(request, slug, pk):
             "township": frame.organisation,
             "item": item,
             "metadata": item_metadata(item, frame),
-            "attachments": _listed_attachments(item),
+            "attachments": item_reads.listed_attachments(item),
             "canonical_url": url,
             "qr": _qr(url, "二维码：用手机扫描打开本信息的网页"),
         },

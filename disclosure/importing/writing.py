@@ -21,7 +21,7 @@ from disclosure.importing.results import ImportIssue, ImportResult
 from disclosure.models import IndexCounter, Item, ItemChannel, ItemRevision, PersonalDataFinding
 from disclosure.services import index_numbers_allocate, item_scan
 from disclosure.services.findings import new_item_findings
-from disclosure.services.revisions import _content_of, _redacted, _set_due_on
+from disclosure.services.revisions import content_of, redacted, set_due_on
 from search.backends import settle_index
 from search.indexing import index_items, touch_organisations
 from township_portal.lib.files import atomic_with_files
@@ -128,7 +128,7 @@ def _new_item(organisation, plan: Planned, by, number: str, due_dates: dict) -> 
     item.clean()
     # Imported rows have no obligation: the due date depends on the formation date only.
     if item.written_on not in due_dates:
-        _set_due_on(item)
+        set_due_on(item)
         due_dates[item.written_on] = (item.due_on, item.due_on_provisional)
     item.due_on, item.due_on_provisional = due_dates[item.written_on]
     return item
@@ -137,7 +137,7 @@ def _new_item(organisation, plan: Planned, by, number: str, due_dates: dict) -> 
 def _write_batch(organisation, batch: list[Planned], items: list[Item], by, spreadsheet_name: str) -> dict:
     """Write one batch of rows' items and what goes with them; returns their open findings by item id."""
     Item.objects.bulk_create(items)
-    contents = [_content_of(item) for item in items]
+    contents = [content_of(item) for item in items]
     ItemRevision.objects.bulk_create(
         [
             ItemRevision(
@@ -182,7 +182,7 @@ def _write_batch(organisation, batch: list[Planned], items: list[Item], by, spre
                 action="item.create",
                 obj=item,
                 organisation=organisation,
-                after={key: _redacted(value) for key, value in content.items() if key != "labels"},
+                after={key: redacted(value) for key, value in content.items() if key != "labels"},
             )
         )
         events.append(

@@ -20,7 +20,7 @@ from disclosure.models import (
 )
 from disclosure.services.findings import _scan
 from disclosure.services.permissions import _require_editor
-from disclosure.services.revisions import _content_of, _locked, _now, _revision_add
+from disclosure.services.revisions import _locked, _now, _revision_add, content_of
 from township_portal.lib.files import atomic_with_files, delete_on_commit
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def _attachments_changed(item: Item, *, by, when: datetime) -> None:
     _revision_add(
         item,
         by=by,
-        content=_content_of(item),
+        content=content_of(item),
         state=ItemRevision.State.SAVED,
         cause=ItemRevision.Cause.ATTACHMENTS,
         at=when,

@@ -20,7 +20,7 @@ from disclosure.models import (
 )
 from disclosure.models.revisions import TEXT_FIELDS
 from disclosure.services.permissions import _authors, _open_review, _require_editor, _require_role
-from disclosure.services.revisions import _content_of, _locked, _now, _revision_add, working_copy
+from disclosure.services.revisions import _locked, _now, _revision_add, content_of, working_copy
 from township_portal.lib.personal_data import FindingKind, mask_text, outside_fixed_text, scan
 
 logger = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ def _mask(item: Item, findings: list[PersonalDataFinding], *, by, when: datetime
         raise ValidationError("原文中已找不到这条内容，请重新检查。")
     for field, value in changes.items():
         setattr(working, field, value)
-    content = _content_of(working)
+    content = content_of(working)
     if item.status == Item.Status.PUBLISHED:
         state = ItemRevision.State.PENDING
     else:

@@ -19,16 +19,16 @@ from disclosure.services.findings import _scan
 from disclosure.services.permissions import _require_editor
 from disclosure.services.revisions import (
     _changed,
-    _content_of,
     _detached_copy,
     _late_workdays,
     _locked,
     _normalised,
     _now,
-    _redacted,
     _revision_add,
-    _set_due_on,
     _validate,
+    content_of,
+    redacted,
+    set_due_on,
     working_copy,
 )
 
@@ -81,16 +81,16 @@ def item_create(
     )
     _require_editor(by, item)
     _validate(item)
-    _set_due_on(item)
+    set_due_on(item)
     item.save()
-    content = _content_of(item)
+    content = content_of(item)
     _revision_add(item, by=by, content=content, state=ItemRevision.State.SAVED, cause="created", at=when)
     audit_record(
         actor=by,
         action="item.create",
         obj=item,
         organisation=item.organisation,
-        after={key: _redacted(value) for key, value in content.items() if key != "labels"},
+        after={key: redacted(value) for key, value in content.items() if key != "labels"},
     )
     _scan(item)
     return item
@@ -115,16 +115,16 @@ def item_update(*, item: Item, by, at: datetime | None = None, **changes) -> Ite
         return _change_published(item, by=by, changes=changes, when=when)
     if item.status != Item.Status.DRAFT:
         raise ValidationError(f"“{item.get_status_display()}”状态的信息不能修改；需要修改请先退回。")
-    before = _content_of(item)
+    before = content_of(item)
     scheduled_before = item.scheduled_for
     for field, value in changes.items():
         setattr(item, field, _normalised(field, value))
     _validate(item)
-    after = _content_of(item)
+    after = content_of(item)
     rescheduled = item.scheduled_for != scheduled_before
     if after == before and not rescheduled:
         return item
-    _set_due_on(item)
+    set_due_on(item)
     item.save()
     old, new = _changed(before, after)
     if rescheduled:
@@ -147,11 +147,11 @@ def _change_published(item: Item, *, by, changes: dict, when: datetime) -> Item:
     candidate = working_copy(item)
     if candidate is item:
         candidate = _detached_copy(item)
-    before = _content_of(candidate)
+    before = content_of(candidate)
     for field, value in changes.items():
         setattr(candidate, field, _normalised(field, value))
     _validate(candidate)
-    after = _content_of(candidate)
+    after = content_of(candidate)
     if after == before:
         return candidate
     _revision_add(item, by=by, content=after, state=ItemRevision.State.PENDING, cause="edited", at=when)
@@ -201,7 +201,7 @@ def items_due_recompute(*, year: int) -> str:
     )
     for item in provisional:
         before = {"due_on": item.due_on.isoformat() if item.due_on else None, "provisional": True}
-        _set_due_on(item)
+        set_due_on(item)
         if item.published_at is not None:
             item.late_workdays = _late_workdays(item.due_on, timezone.localdate(item.published_at))
         item.save(update_fields=["due_on", "due_on_provisional", "late_workdays", "updated_at"])

@@ -21,12 +21,12 @@ from disclosure.services.permissions import _authors, _open_review, _require_edi
 from disclosure.services.revisions import (
     _apply_content,
     _changed,
-    _content_of,
     _index_now,
     _late_workdays,
     _locked,
     _now,
     _pending_revision,
+    content_of,
 )
 from disclosure.text_jobs import require_texts_ready
 
@@ -83,7 +83,7 @@ def _publish(item: Item, *, by, when: datetime) -> Item:
 
 def _apply_change(item: Item, *, by, when: datetime) -> None:
     pending = _pending_revision(item)
-    before = _content_of(item)
+    before = content_of(item)
     _apply_content(item, pending.content)
     item.save()
     item.revisions.filter(state=ItemRevision.State.PENDING).exclude(pk=pending.pk).update(

@@ -24,7 +24,7 @@ def _now(at: datetime | None) -> datetime:
     return at or timezone.now()
 
 
-def _content_of(item: Item) -> dict:
+def content_of(item: Item) -> dict:
     content = {}
     for field in CONTENT_FIELDS:
         if field in FOREIGN_KEY_FIELDS:
@@ -86,7 +86,7 @@ def _revision_add(item: Item, *, by, content: dict, state: str, cause: str, at: 
     )
 
 
-def _redacted(value):
+def redacted(value):
     """A value fit for the append-only audit log: personal numbers masked."""
     if isinstance(value, str):
         return mask_text(value, scan(value))
@@ -96,8 +96,8 @@ def _redacted(value):
 def _changed(before: dict, after: dict) -> tuple[dict, dict]:
     keys = [key for key in CONTENT_FIELDS if before.get(key) != after.get(key)]
     return (
-        {key: _redacted(before.get(key)) for key in keys},
-        {key: _redacted(after.get(key)) for key in keys},
+        {key: redacted(before.get(key)) for key in keys},
+        {key: redacted(after.get(key)) for key in keys},
     )
 
 
@@ -105,7 +105,7 @@ def _validate(item: Item) -> None:
     item.clean()
 
 
-def _set_due_on(item: Item) -> None:
+def set_due_on(item: Item) -> None:
     """The formation date plus the obligation's time limit in working days (None when there is none).
 
     While a year the count runs through has no loaded holiday notice, the date is counted with

@@ -1,0 +1,77 @@
+"""The item page's hand-written reads give what the ORM gives, on SQLite and PostgreSQL."""
+
+import pytest
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from disclosure.models import Attachment, Item
+from portal import item_reads
+from tests.portal.conftest import at
+from tests.search import factories
+from township_portal.lib.lean import Select
+
+
+def _fields(item):
+    return {f.attname: getattr(item, f.attname) for f in Item._meta.concrete_fields}
+
+
+def test_an_item_read_by_hand_equals_the_orm_read_times_booleans_and_empty_values(shuangxi, relief_items):
+    first = relief_items[0]
+    Item.objects.filter(pk=first.pk).update(due_on_provisional=True)
+    expected = Item.objects.get(pk=first.pk)
+    found = item_reads.item_of(shuangxi.pk, first.pk)
+    assert _fields(found) == _fields(expected)
+    assert found.published_at.tzinfo is not None  # aware, as the ORM gives it (SQLite keeps text)
+    assert found.published_at == at(2017, 3, 1)
+    assert found.due_on_provisional is True and found.repealed_on is None  # SQLite keeps 1
+    assert found._state.db == "default" and not found._state.adding
+
+
+def test_an_item_of_another_body_or_none_is_not_found(shuangxi, yingqian, relief_items):
+    assert item_reads.item_of(yingqian.pk, relief_items[0].pk) is None
+    assert item_reads.item_of(shuangxi.pk, 10**12) is None
+
+
+def test_neighbours_follow_the_newest_first_order_ties_by_id_within_the_column_only(shuangxi, poverty, notices):
+    same = at(2020, 5, 1)
+    older = factories.published_item(shuangxi, poverty, title="更早", published_at=at(2019, 1, 1))
+    a, b, c = (factories.published_item(shuangxi, poverty, title=f"同时{n}", published_at=same) for n in "一二三")
+    factories.published_item(shuangxi, notices, title="别的栏目", published_at=at(2020, 5, 2))
+    factories.published_item(shuangxi, poverty, title="未索引", published_at=at(2021, 1, 1), index=False)
+
+    newer, earlier = item_reads.neighbours(b)
+    assert (newer.pk, newer.title) == (c.pk, "同时三") and (earlier.pk, earlier.title) == (a.pk, "同时一")
+    assert item_reads.neighbours(c)[0] is None  # the other column's and the unindexed items are not its neighbours
+    newer, earlier = item_reads.neighbours(a)
+    assert newer.pk == b.pk and earlier.pk == older.pk
+    assert item_reads.neighbours(older)[1] is None
+
+
+def test_attachments_are_listed_in_their_order_without_reading_their_text(relief_items):
+    item = relief_items[1]
+    for order, name in [(2, "乙.pdf"), (1, "甲.pdf"), (1, "丙.pdf")]:
+        Attachment.objects.create(
+            item=item, file=f"attachments/{name}", original_name=name, content_type="application/pdf",
+            size=10, sha256="", order=order, text="很长的提取文字",
+        )  # fmt: skip
+    listed = item_reads.listed_attachments(item)
+    assert [a.original_name for a in listed] == ["甲.pdf", "丙.pdf", "乙.pdf"]
+    with CaptureQueriesContext(connection) as queries:
+        assert listed[0].size == 10 and listed[0].uploaded_at.tzinfo is not None
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert listed[0].text == "很长的提取文字"  # deferred: read when used
+    assert len(queries) == 1
+
+
+def test_a_select_refuses_a_field_the_model_does_not_have():
+    with pytest.raises(FieldDoesNotExist):
+        Select(Item, ("title", "no_such_field"), "SELECT {columns} FROM {table}")()
+
+
+def test_the_item_page_names_its_publisher_whether_the_body_or_one_of_its_offices(client, relief_items):
+    by_office, by_body = relief_items[0], relief_items[1]
+    assert (by_office.publisher.name, by_body.publisher.name) == ("双溪乡民政所", "上犹县双溪乡人民政府")
+    assert "<td>双溪乡民政所</td>" in client.get(f"/shuangxi/items/{by_office.pk}/").content.decode()
+    assert "<td>上犹县双溪乡人民政府</td>" in client.get(f"/shuangxi/items/{by_body.pk}/").content.decode()

@@ -1,0 +1,85 @@
+"""Hand-written SELECTs for the page asked for most, read without the ORM's query compiler.
+
+Django builds and compiles a queryset anew on every request. For the item page (a crawler
+asks for each item once, so no cache spares it) that took about 4 ms of an 8 ms page on
+PostgreSQL, against 0.5 ms to run its four queries. A ``Select`` names a model, some of its
+columns and the rest of the statement once; per database it writes the SQL once, adapts
+date and time parameters and converts the values read the way the ORM does (SQLite keeps
+times as text and booleans as integers), and returns model instances (``Model.from_db``)
+holding those columns: any other is read on first use, as with ``QuerySet.only``.
+
+It reads on the database the routers name for the model, so public reads still go to the
+replica when one is configured.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import connections, router
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    attnames: list[str]
+    converters: list[tuple[int, list, object]]
+
+
+@dataclass
+class Select:
+    """``SELECT {columns} FROM {table} ...``: ``statement`` may name them several times (a UNION).
+
+    ``fields`` are model field names; ``statement`` uses ``%s`` for its parameters.
+    """
+
+    model: type
+    fields: tuple[str, ...]
+    statement: str
+    _compiled: dict[str, _Compiled] = field(default_factory=dict, repr=False)
+
+    def __call__(self, *params) -> list:
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        compiled = self._compiled.get(alias) or self._compile(alias)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, [_adapted(connection, value) for value in params])
+            rows = cursor.fetchall()
+        instances = []
+        for row in rows:
+            values = list(row)
+            for index, converters, expression in compiled.converters:
+                for converter in converters:
+                    values[index] = converter(values[index], expression, connection)
+            instances.append(self.model.from_db(alias, compiled.attnames, values))
+        return instances
+
+    def _compile(self, alias: str) -> _Compiled:
+        connection = connections[alias]
+        meta, quote = self.model._meta, connection.ops.quote_name
+        wanted = {meta.get_field(name) for name in self.fields}
+        # In the model's own order: from_db() matches values to fields by position.
+        chosen = [f for f in meta.concrete_fields if f in wanted]
+        if len(chosen) != len(wanted):
+            raise ValueError(f"not a column of {meta.label}: {sorted(self.fields)}")
+        converters = []
+        for index, model_field in enumerate(chosen):
+            expression = model_field.get_col(meta.db_table)
+            found = connection.ops.get_db_converters(expression) + model_field.get_db_converters(connection)
+            if found:
+                converters.append((index, found, expression))
+        columns = ", ".join(f"{quote(meta.db_table)}.{quote(f.column)}" for f in chosen)
+        compiled = _Compiled(
+            sql=self.statement.format(columns=columns, table=quote(meta.db_table)),
+            attnames=[f.attname for f in chosen],
+            converters=converters,
+        )
+        self._compiled[alias] = compiled
+        return compiled
+
+
+def _adapted(connection, value):
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
