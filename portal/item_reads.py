@@ -23,7 +23,7 @@ _NEIGHBOURS = Select(
     'SELECT * FROM (SELECT {columns} FROM {table} WHERE {table}."category_id" = %s'
     ' AND {table}."published_at" >= %s AND NOT ({table}."published_at" = %s AND {table}."item_id" <= %s)'
     ' ORDER BY {table}."published_at" ASC, {table}."item_id" ASC LIMIT 1) AS newer'
-    ' UNION ALL '
+    " UNION ALL "
     'SELECT * FROM (SELECT {columns} FROM {table} WHERE {table}."category_id" = %s'
     ' AND {table}."published_at" <= %s AND NOT ({table}."published_at" = %s AND {table}."item_id" >= %s)'
     ' ORDER BY {table}."published_at" DESC, {table}."item_id" DESC LIMIT 1) AS older',

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/category/<str:code>/", views.category, name="category"),
     path("<slug:slug>/category/<str:code>/feed/", CategoryFeed(), name="category_feed"),
     path("<slug:slug>/items/<int:pk>/", views.item, name="item"),
+    path("<slug:slug>/items/<int:pk>/qr.svg", views.item_qr, name="item_qr"),
     path("<slug:slug>/items/<int:pk>/print/", views.item_print, name="item_print"),
     path("<slug:slug>/items/<int:pk>/notice/", views.item_notice, name="item_notice"),
     path("<slug:slug>/items/<int:pk>/notice.pdf", views.item_notice_pdf, name="item_notice_pdf"),

@@ -212,7 +212,8 @@ X_FRAME_OPTIONS = "DENY"
 # come only from stylesheets: no <style> element or style="" attribute in any page, except the
 # <style data-tiptap-style> the editor's script (Tiptap, in django-prose-editor 0.28) inserts,
 # allowed by its hash; an editor upgrade that changes it fails the browser tests. Images follow
-# default-src: QR codes are inline <svg>, and no stylesheet or script uses a data: URI.
+# default-src: QR codes are inline <svg> or the portal's own qr.svg, and no stylesheet or script
+# uses a data: URI.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

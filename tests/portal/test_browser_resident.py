@@ -66,6 +66,9 @@ def _resident_path(page, item):
     page.get_by_role("link", name=item.title).click()
     page.wait_for_url(f"**/shuangxi/items/{item.pk}/")
     assert page.locator("h1").inner_text() == item.title
+    qr = page.get_by_role("img", name=f"二维码：用手机扫描打开本页（{item.title}）")
+    qr.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
     with page.expect_download() as download_info:
         page.get_by_role("link", name="扶贫资金明细.pdf").click()
     download = download_info.value

@@ -171,7 +171,10 @@ def test_item_page_shows_the_government_metadata_table_attachments_neighbours_an
     # Newer item is "上一条", older is "下一条", as the list reads.
     assert re.search(rf'上一条：<a href="/shuangxi/items/{third.pk}/" rel="prev">', html)
     assert re.search(rf'下一条：<a href="/shuangxi/items/{first.pk}/" rel="next">', html)
-    assert '<svg role="img" aria-label="二维码' in html
+    assert (
+        f'<img src="/shuangxi/items/{second.pk}/qr.svg" width="128" height="128"'
+        ' alt="二维码：用手机扫描打开本页（双溪乡2017年精准扶贫资金使用情况）">'
+    ) in html
     assert f'<link rel="canonical" href="http://testserver/shuangxi/items/{second.pk}/">' in html
     assert f'href="/shuangxi/items/{second.pk}/print/"' in html
 

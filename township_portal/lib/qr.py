@@ -1,7 +1,8 @@
 """QR codes that point a phone at a page of the portal.
 
 ``qr_svg`` is inline markup for ``{{ svg|safe }}`` (no external resources, so
-it also works in print and offline copies); ``qr_png`` is for downloads and
+it also works in print and offline copies); ``qr_svg_file`` is the same code as
+an image of its own (the item page's ``<img>``); ``qr_png`` is for downloads and
 for placing on PDFs.
 """
 
@@ -30,6 +31,23 @@ def qr_svg(url: str, *, title: str = "", scale: int = 4) -> str:
     svg = _make(url).svg_inline(scale=scale, unit="px", light="#fff", title=label, svgclass="qr", lineclass=None)
     # segno has no option for ARIA attributes; add them on the root element.
     return svg.replace("<svg ", f'<svg role="img" aria-label={quoteattr(label)} ', 1)
+
+
+def qr_svg_file(url: str, *, title: str, scale: int = 4) -> bytes:
+    """A standalone SVG document (image/svg+xml) of the QR code for url, titled for screen readers."""
+    buffer = io.BytesIO()
+    _make(url).save(
+        buffer,
+        kind="svg",
+        scale=scale,
+        unit="px",
+        light="#fff",
+        title=title,
+        xmldecl=False,
+        svgclass=None,
+        lineclass=None,
+    )
+    return buffer.getvalue()
 
 
 def qr_png(url: str, *, scale: int = 8) -> bytes:
