@@ -76,6 +76,7 @@ def _categories_with_counts(township: Organisation) -> list[Category]:
     # Items live in `disclosure`, which imports catalog; the reverse relation avoids the import.
     categories = list(columns.annotate(published_count=Count("items", filter=Q(items__status="published"))))
     counts = {category.pk: category.published_count for category in categories}
+    page_versions.adopt(name, tokens[name])  # the township exists: its token may be stored
     cache.set(key, (tokens[name], counts), settings.PORTAL_FRAGMENT_CACHE_SECONDS)
     return categories
 

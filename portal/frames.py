@@ -144,10 +144,13 @@ def load_frame(request, slug: str) -> Frame:
 
 
 def _cached_frame(request, slug: str) -> Frame:
-    if replica.configured():
-        return _read_frame(slug)
     name, key = page_versions.org(slug), frame_key(slug)
     lookup = getattr(request, "_portal_lookup", None)  # set by portal.conditional._lookup
+    if replica.configured():
+        frame = _read_frame(slug)
+        if lookup is not None and name in lookup.tokens:
+            page_versions.adopt(name, lookup.tokens[name])
+        return frame
     if lookup is not None and name in lookup.tokens:
         tokens, copy = lookup.tokens, cache.get(key)
     else:
@@ -155,7 +158,8 @@ def _cached_frame(request, slug: str) -> Frame:
     wanted = (tokens[page_versions.CATALOG], tokens[name])
     if copy is not None and copy[0] == wanted:
         return pickle.loads(copy[1])
-    frame = _read_frame(slug)
+    frame = _read_frame(slug)  # 404 for a body that does not exist: its token is never stored
+    page_versions.adopt(name, tokens[name])
     # Pickled apart from the tokens it is checked against: a stale copy is not unpickled
     # (~25 model instances).
     cache.set(key, (wanted, pickle.dumps(frame, pickle.HIGHEST_PROTOCOL)), settings.PORTAL_FRAGMENT_CACHE_SECONDS)

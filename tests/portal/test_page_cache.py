@@ -276,3 +276,48 @@ def test_a_page_that_carries_a_content_policy_nonce_is_never_stored(client, site
         assert (stored is None) is with_nonce
     headers = dict(stored[2])
     assert headers["Content-Security-Policy"] == response["Content-Security-Policy"]
+
+
+def _body_tokens():
+    from django.core.cache import cache
+
+    from township_portal.lib import page_versions
+
+    slugs = ["shuangxi", "yingqian", "nowhere", "no-such-town"]
+    return {slug for slug in slugs if cache.get(page_versions.PREFIX + page_versions.org(slug)) is not None}
+
+
+@pytest.mark.parametrize("who", ["visitor", "staff"])
+def test_an_address_of_no_body_leaves_no_token_and_a_real_body_stores_its_own(client, author, site, who):
+    # A body's token is named after the address's slug: a made-up address (a crawler, a scan)
+    # must not leave one behind in the cache for a month.
+    from django.core.cache import cache
+
+    if who == "staff":
+        client.force_login(author)
+    cache.clear()  # the tokens the fixtures' publishing stored
+    for url in ["/nowhere/", "/nowhere/category/07/", "/no-such-town/items/1/", "/nowhere/items/1/print/"]:
+        assert client.get(url).status_code == 404, url
+    assert _body_tokens() == set()
+    assert client.get(site["ours_item"]).status_code == 200
+    assert _body_tokens() == {"shuangxi"}
+    if who == "visitor":
+        response, cost = _get(client, site["ours_item"])
+        assert response.status_code == 200 and cost == 0  # the page stored under the adopted token is found
+
+
+def test_a_change_between_reading_a_new_token_and_adopting_it_keeps_the_change_s_token(db):
+    from django.core.cache import cache
+
+    from township_portal.lib import page_versions
+
+    name = page_versions.org("shuangxi")
+    mine, _ = page_versions.current([name])
+    assert cache.get(page_versions.PREFIX + name) is None  # not stored by the read
+    page_versions.replace({name})  # a publish, after this request read its token
+    changed = cache.get(page_versions.PREFIX + name)
+    page_versions.adopt(name, mine[name])
+    assert cache.get(page_versions.PREFIX + name) == changed != mine[name]
+    # The catalog's and the content's tokens name no address: a read creates them.
+    tokens, _ = page_versions.current([page_versions.CATALOG, page_versions.CONTENT])
+    assert all(cache.get(page_versions.PREFIX + n) == tokens[n] for n in tokens)

@@ -6,7 +6,8 @@ the cache needs the cache only (no database query). The publishing services repl
 tokens when content changes, and the old copies are never served again.
 
 - ``org:<slug>``: the pages of one disclosing body (its home, columns, items), replaced
-  when the body or one below it changes content (``search.indexing.touch_organisations``);
+  when the body or one below it changes content (``search.indexing.touch_organisations``),
+  and stored by a reader only once the body is found (``adopt``), never for a made-up slug;
 - ``content``: pages that show every body (county home, search), replaced on any change;
 - ``catalog``: every page, replaced when an organisation or a column is saved or deleted
   (names, slugs, contact details and columns appear in every page's frame).
@@ -34,8 +35,11 @@ CONTENT = "content"
 TOKEN_SECONDS = 30 * 24 * 3600
 
 
+_BODY = "org:"
+
+
 def org(slug: str) -> str:
-    return f"org:{slug}"
+    return f"{_BODY}{slug}"
 
 
 def _new_token(at: float | None = None) -> str:
@@ -50,7 +54,11 @@ def token_time(token: str) -> float:
 def current(names: list[str], *, also: str | None = None) -> tuple[dict[str, str], object]:
     """The tokens of these names and the value under the cache key ``also``, in one round trip.
 
-    A missing token is created (first come wins).
+    A missing ``catalog`` or ``content`` token is created (first come wins). A missing body
+    token (``org:<slug>``) is not: the slug comes from the address, and a made-up address
+    must not leave a token behind for a month. This request gets a token of its own instead,
+    which ``adopt`` stores once the body is known to exist (``portal.frames`` after reading
+    it); until then nothing stored under it is ever found.
     """
     token_keys = {name: PREFIX + name for name in names}
     found = cache.get_many([*token_keys.values(), *([also] if also else [])])
@@ -58,12 +66,24 @@ def current(names: list[str], *, also: str | None = None) -> tuple[dict[str, str
     for name, key in token_keys.items():
         token = found.get(key)
         if token is None:
-            # Two servers creating the same token at once: add() keeps the first, both read it.
             # Made by a reader, not by a change: time 0, which no page's content is older than.
-            cache.add(key, _new_token(0.0), TOKEN_SECONDS)
-            token = cache.get(key) or _new_token(0.0)
+            token = _new_token(0.0)
+            if not name.startswith(_BODY):
+                # Two servers creating the same token at once: add() keeps the first, both read it.
+                cache.add(key, token, TOKEN_SECONDS)
+                token = cache.get(key) or token
         tokens[name] = token
     return tokens, found.get(also) if also else None
+
+
+def adopt(name: str, token: str) -> None:
+    """Store the token ``current`` gave this request for ``name`` unless another is stored already.
+
+    Called once what the token names is known to exist. A change made since the token was
+    read has stored a token of its own, which stays: what this request read and stored
+    under its token is then never served.
+    """
+    cache.add(PREFIX + name, token, TOKEN_SECONDS)
 
 
 def replace(names: set[str], *, at: float | None = None) -> None:
