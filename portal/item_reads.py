@@ -39,6 +39,8 @@ _ATTACHMENTS = Select(
 
 def item_of(organisation_id: int, pk: int) -> Item | None:
     """The body's item of this id in any state (every column), or None."""
+    if not 0 < pk < 2**63:  # the address's digits: beyond any id, and beyond what SQLite binds
+        return None
     found = _ITEM(pk, organisation_id)
     return found[0] if found else None
 

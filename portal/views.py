@@ -265,7 +265,8 @@ def item_qr(request, slug, pk):
     svg = cache.get(key)
     if svg is None:
         frame = frames.load_frame(request, slug)
-        if not SearchEntry.objects.filter(pk=pk, organisation_id=frame.organisation.pk).exists():
+        item = item_reads.item_of(frame.organisation.pk, pk)
+        if item is None or item.status != Item.Status.PUBLISHED:
             raise Http404("没有这条信息。")
         svg = qr_svg_file(url, title="二维码：用手机扫描打开本页")
         cache.set(key, svg, settings.PORTAL_FRAGMENT_CACHE_SECONDS)

@@ -214,8 +214,10 @@ def test_every_public_parameter_takes_hostile_values(client, world, org_admin, c
 
 def test_hostile_ids_in_paths_are_not_found(client, world):
     slug = world["published"].organisation.slug
-    for path in (f"/{slug}/items/{'9' * 30}/", f"/attachments/{'9' * 30}/"):
-        assert client.get(path).status_code == 404, path
+    for big in ("9" * 30, str(2**63)):  # past any id; 2**63 is the first that SQLite cannot bind
+        for path in (f"/{slug}/items/{big}/", f"/{slug}/items/{big}/print/", f"/{slug}/items/{big}/qr.svg"):
+            assert client.get(path).status_code == 404, path
+    assert client.get(f"/attachments/{'9' * 30}/").status_code == 404
     assert client.get(f"/{slug}/guide/v{'9' * 30}/").status_code < 500
     client.force_login(world["superuser"])
     for path in (f"/admin/disclosure/item/{'9' * 30}/change/", f"/admin/disclosure/item/{'9' * 30}/workflow/"):
