@@ -19,14 +19,15 @@ _ITEM = Select(
 # Each half in a subquery: SQLite allows no ORDER BY or LIMIT on a member of a UNION.
 _NEIGHBOURS = Select(
     SearchEntry,
-    ("item", "title", "published_at"),
-    'SELECT * FROM (SELECT {columns} FROM {table} WHERE {table}."category_id" = %s'
+    ("item", "title"),
+    'SELECT * FROM (SELECT {columns}, 1 AS newer FROM {table} WHERE {table}."category_id" = %s'
     ' AND {table}."published_at" >= %s AND NOT ({table}."published_at" = %s AND {table}."item_id" <= %s)'
     ' ORDER BY {table}."published_at" ASC, {table}."item_id" ASC LIMIT 1) AS newer'
     " UNION ALL "
-    'SELECT * FROM (SELECT {columns} FROM {table} WHERE {table}."category_id" = %s'
+    'SELECT * FROM (SELECT {columns}, 0 AS newer FROM {table} WHERE {table}."category_id" = %s'
     ' AND {table}."published_at" <= %s AND NOT ({table}."published_at" = %s AND {table}."item_id" >= %s)'
     ' ORDER BY {table}."published_at" DESC, {table}."item_id" DESC LIMIT 1) AS older',
+    extras=("newer",),
 )
 
 # Not their extracted text, which may be megabytes.
@@ -46,15 +47,10 @@ def item_of(organisation_id: int, pk: int) -> Item | None:
 
 
 def neighbours(item: Item) -> tuple:
-    """The published items just newer and just older in the item's column (id, title, date), or None."""
-    newer = older = None
+    """The published items just newer and just older in the item's column (id and title only), or None."""
     at, pk = item.published_at, item.pk
-    for entry in _NEIGHBOURS(item.category_id, at, at, pk, item.category_id, at, at, pk):
-        if (entry.published_at, entry.pk) > (at, pk):
-            newer = entry
-        else:
-            older = entry
-    return newer, older
+    found = {entry.newer: entry for entry in _NEIGHBOURS(item.category_id, at, at, pk, item.category_id, at, at, pk)}
+    return found.get(1), found.get(0)
 
 
 def listed_attachments(item: Item) -> list[Attachment]:

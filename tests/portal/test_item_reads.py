@@ -42,6 +42,7 @@ def test_neighbours_follow_the_newest_first_order_ties_by_id_within_the_column_o
 
     newer, earlier = item_reads.neighbours(b)
     assert (newer.pk, newer.title) == (c.pk, "同时三") and (earlier.pk, earlier.title) == (a.pk, "同时一")
+    assert {"published_at", "organisation_id", "title_folded"} <= newer.get_deferred_fields()  # titles only
     assert item_reads.neighbours(c)[0] is None  # the other column's and the unindexed items are not its neighbours
     newer, earlier = item_reads.neighbours(a)
     assert newer.pk == b.pk and earlier.pk == older.pk

@@ -29,12 +29,14 @@ class _Compiled:
 class Select:
     """``SELECT {columns} FROM {table} ...``: ``statement`` may name them several times (a UNION).
 
-    ``fields`` are model field names; ``statement`` uses ``%s`` for its parameters.
+    ``fields`` are model field names; ``statement`` uses ``%s`` for its parameters. Values the
+    statement selects after the columns are set on each instance under the names in ``extras``.
     """
 
     model: type
     fields: tuple[str, ...]
     statement: str
+    extras: tuple[str, ...] = ()
     _compiled: dict[str, _Compiled] = field(default_factory=dict, repr=False)
 
     def __call__(self, *params) -> list:
@@ -44,13 +46,16 @@ class Select:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, [_adapted(connection, value) for value in params])
             rows = cursor.fetchall()
-        instances = []
+        instances, width = [], len(compiled.attnames)
         for row in rows:
-            values = list(row)
+            values = list(row[:width])
             for index, converters, expression in compiled.converters:
                 for converter in converters:
                     values[index] = converter(values[index], expression, connection)
-            instances.append(self.model.from_db(alias, compiled.attnames, values))
+            instance = self.model.from_db(alias, compiled.attnames, values)
+            for name, value in zip(self.extras, row[width:], strict=True):
+                setattr(instance, name, value)
+            instances.append(instance)
         return instances
 
     def _compile(self, alias: str) -> _Compiled:
