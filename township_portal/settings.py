@@ -88,6 +88,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The item page's hand-written statements (township_portal.lib.lean) are prepared once per
+# PostgreSQL connection: planning them took more than running them. Off behind a connection
+# pooler in transaction mode (PgBouncer), where a connection's statements do not follow it.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+
 ROOT_URLCONF = "township_portal.urls"
 
 TEMPLATES = [

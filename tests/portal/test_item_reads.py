@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from disclosure.models import Attachment, Item
 from portal import item_reads
 from tests.portal.conftest import at
+from tests.postgres import requires_postgres
 from tests.search import factories
 from township_portal.lib.lean import Select
 
@@ -76,3 +77,35 @@ def test_the_item_page_names_its_publisher_whether_the_body_or_one_of_its_office
     assert (by_office.publisher.name, by_body.publisher.name) == ("双溪乡民政所", "上犹县双溪乡人民政府")
     assert "<td>双溪乡民政所</td>" in client.get(f"/shuangxi/items/{by_office.pk}/").content.decode()
     assert "<td>上犹县双溪乡人民政府</td>" in client.get(f"/shuangxi/items/{by_body.pk}/").content.decode()
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name LIKE 'lean%%'")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@requires_postgres("server-side prepared statements")
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_each_statement_is_prepared_once_per_connection(shuangxi, relief_items):
+    item = relief_items[1]
+    connection.close()  # a new connection has prepared nothing
+    assert item_reads.item_of(shuangxi.pk, item.pk).pk == item.pk
+    assert item_reads.neighbours(item)[0].pk == relief_items[2].pk
+    statements = _prepared_statements()
+    assert len(statements) == 2 and all(s.startswith("PREPARE lean_") for s in statements)
+    with CaptureQueriesContext(connection) as queries:
+        assert item_reads.item_of(shuangxi.pk, item.pk).title == item.title
+    item_statement = next(s for s in statements if '"disclosure_item"' in s)
+    assert [q["sql"].split(" (")[0] for q in queries] == [item_statement.split(" AS ")[0].replace("PREPARE", "EXECUTE")]
+    connection.close()
+    assert item_reads.item_of(shuangxi.pk, item.pk).pk == item.pk  # prepared again on the new connection
+    assert len(_prepared_statements()) == 1
+
+
+def test_with_prepared_statements_off_the_plain_statement_runs(settings, shuangxi, relief_items):
+    settings.DB_PREPARED_STATEMENTS = False
+    plain = Select(Item, ("title",), 'SELECT {columns} FROM {table} WHERE {table}."id" = %s')
+    with CaptureQueriesContext(connection) as queries:
+        assert plain(relief_items[0].pk)[0].title == relief_items[0].title
+    assert queries[0]["sql"].startswith("SELECT")

@@ -12,9 +12,11 @@ It reads on the database the routers name for the model, so public reads still g
 replica when one is configured.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import connections, router
 
 
@@ -23,6 +25,9 @@ class _Compiled:
     sql: str
     attnames: list[str]
     converters: list[tuple[int, list, object]]
+    # PostgreSQL: the statement prepared once per connection, and how to execute it.
+    prepare: str = ""
+    execute: str = ""
 
 
 @dataclass
@@ -44,7 +49,8 @@ class Select:
         connection = connections[alias]
         compiled = self._compiled.get(alias) or self._compile(alias)
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, [_adapted(connection, value) for value in params])
+            sql = _prepared(connection, compiled) if compiled.prepare else compiled.sql
+            cursor.execute(sql, [_adapted(connection, value) for value in params])
             rows = cursor.fetchall()
         instances, width = [], len(compiled.attnames)
         for row in rows:
@@ -73,13 +79,29 @@ class Select:
             if found:
                 converters.append((index, found, expression))
         columns = ", ".join(f"{quote(meta.db_table)}.{quote(f.column)}" for f in chosen)
-        compiled = _Compiled(
-            sql=self.statement.format(columns=columns, table=quote(meta.db_table)),
-            attnames=[f.attname for f in chosen],
-            converters=converters,
-        )
+        sql = self.statement.format(columns=columns, table=quote(meta.db_table))
+        compiled = _Compiled(sql=sql, attnames=[f.attname for f in chosen], converters=converters)
+        if connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS:
+            parts = sql.split("%s")
+            name = "lean_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
+            numbered = "".join(f"{part}${number}" for number, part in enumerate(parts[:-1], 1)) + parts[-1]
+            compiled.prepare = f"PREPARE {name} AS {numbered}"
+            compiled.execute = f"EXECUTE {name} ({', '.join(['%s'] * (len(parts) - 1))})"
         self._compiled[alias] = compiled
         return compiled
+
+
+def _prepared(connection, compiled: _Compiled) -> str:
+    """EXECUTE of the statement, prepared on this connection first if it is not yet."""
+    raw = connection.connection
+    state = connection.__dict__.get("_lean_prepared")
+    if state is None or state[0] is not raw:  # a new connection knows no statement
+        state = connection.__dict__["_lean_prepared"] = (raw, set())
+    if compiled.prepare not in state[1]:
+        with raw.cursor() as cursor:
+            cursor.execute(compiled.prepare)
+        state[1].add(compiled.prepare)
+    return compiled.execute
 
 
 def _adapted(connection, value):
