@@ -321,3 +321,23 @@ def test_a_change_between_reading_a_new_token_and_adopting_it_keeps_the_change_s
     # The catalog's and the content's tokens name no address: a read creates them.
     tokens, _ = page_versions.current([page_versions.CATALOG, page_versions.CONTENT])
     assert all(cache.get(page_versions.PREFIX + n) == tokens[n] for n in tokens)
+
+
+def test_a_frame_kept_in_the_process_is_used_only_while_its_tokens_are_current(client, settings, poverty, site):
+    from django.core.cache import cache
+
+    from portal.frames import frame_key
+
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    first, first_cost = _get(client, site["ours_item"])
+    cache.delete(frame_key("shuangxi"))  # the shared copy gone: the process still has the frame
+    again, again_cost = _get(client, site["ours_item"])
+    assert again_cost == first_cost - 2 and again.content == first.content
+    poverty.name = "扶贫和社会救助（改）"
+    poverty.save()  # replaces the catalog's token: the kept frame is not used
+    renamed, renamed_cost = _get(client, site["ours_item"])
+    assert renamed_cost == first_cost and "扶贫和社会救助（改）" in renamed.content.decode()
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 0  # a frame read from now on is kept nowhere
+    poverty.name = "扶贫和社会救助（再改）"
+    poverty.save()
+    assert _get(client, site["ours_item"])[1] == _get(client, site["ours_item"])[1] == first_cost
