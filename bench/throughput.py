@@ -5,14 +5,14 @@
 Run after scale_bench.py has filled the database. It starts redis-server (as the page
 cache, the way production runs) and gunicorn with 2 workers on 127.0.0.1, saves the
 item page's bytes so that the bare view (bench/bare_urls.py, same middleware) returns
-exactly them, and runs ``wrk -t2 -c8 -d10s`` against each URL. ``BENCH_WORKERS`` (2, as the
-issue measured) sets gunicorn's workers for every server alike. The cached page and the
-bare view are measured in alternating rounds (BENCH_ROUNDS, 3) and their medians compared.
+exactly them, and runs ``wrk -t2 -c8 -d10s`` against each URL, in turns with the bare view for
+BENCH_ROUNDS (3) rounds. ``BENCH_WORKERS`` (2, as the issue measured) sets gunicorn's workers
+for every server alike.
 
 "Uncached" runs with the page cache off: the page is built every time, its fragments (the
-township's frame) come from the shared cache as on a production server; the QR code is an
-image of its own, not part of the page. "Each built once" runs with the cache on and asks for a different item
-page every time (the newest 20,000, each once, as a crawler walks them): the page is never in
+township's frame) come from the shared cache or the process as on a production server; the QR
+code is an image of its own, not part of the page. "Each built once" runs with the cache on and
+asks for a different item page every time (the newest 60,000, each once, as a crawler walks them): the page is never in
 the cache, the township's frame is, as on a production server.
 """
 
@@ -85,7 +85,7 @@ def main():
                 "e = SearchEntry.objects.select_related('organisation').order_by('-published_at')[50];"
                 "print(e.organisation.slug, e.pk);"
                 "rows = SearchEntry.objects.order_by('-published_at').values_list('organisation__slug', 'pk');"
-                "print('\\n'.join(f'/{slug}/items/{pk}/' for slug, pk in rows[:20000]), file=open("
+                "print('\\n'.join(f'/{slug}/items/{pk}/' for slug, pk in rows[:60000]), file=open("
                 f"{str(tmp / 'paths.txt')!r}, 'w'))",
             ],
             env=env,
@@ -95,48 +95,59 @@ def main():
             cwd=ROOT,
         ).stdout.split()
         url = f"http://127.0.0.1:{PORT}/{item[0]}/items/{item[1]}/"
-        results = {}
-        uncached = _gunicorn(env | {"PORTAL_PAGE_CACHE_SECONDS": "0"}, tmp, url, PORT)
-        servers.append(uncached)
+        server = _gunicorn(env | {"PORTAL_PAGE_CACHE_SECONDS": "0"}, tmp, url, PORT)
+        servers.append(server)
         page = urllib.request.urlopen(url)
         body, etag = page.read(), page.headers["ETag"]
         (tmp / "page.html").write_bytes(body)
-        results["item page, uncached"] = [wrk(url, duration=duration)]
-        results["item page, 304 (If-None-Match)"] = [wrk(url, duration=duration, headers=[f"If-None-Match: {etag}"])]
-        uncached.terminate()
-        uncached.wait()
-        built = _gunicorn(env | {"PORTAL_PAGE_CACHE_SECONDS": "600"}, tmp, url, PORT)
-        servers.append(built)
-        script = tmp / "each_once.lua"
-        script.write_text(EACH_ONCE.replace("PATHS", str(tmp / "paths.txt")))
-        results["item pages, each built once (page cache on)"] = [
-            wrk(f"http://127.0.0.1:{PORT}/", duration=duration, script=script)
-        ]
-        built.terminate()
-        built.wait()
-        # The cached page and the bare view run side by side and are measured in turns, so
-        # that a neighbour's load falls on both alike; each figure is the median of the rounds.
-        cached = _gunicorn(env | {"PORTAL_PAGE_CACHE_SECONDS": "600"}, tmp, url, PORT)
         bare_url = f"http://127.0.0.1:{PORT + 1}/bench-bare/"
-        bare = _gunicorn(env | {"BENCH_BARE_FILE": str(tmp / "page.html")}, tmp, bare_url, PORT + 1)
-        servers += [cached, bare]
-        cached_label, cached_304 = "item page, from the page cache (Redis)", "item page, 304 from the page cache"
-        results[cached_label], results[cached_304], baselines = [], [], []
-        for _ in range(ROUNDS):
-            results[cached_label].append(wrk(url, duration=duration))
-            baselines.append(wrk(bare_url, duration=duration))
-            results[cached_304].append(wrk(url, duration=duration, headers=[f"If-None-Match: {etag}"]))
-        baseline = statistics.median(baselines)
+        servers.append(_gunicorn(env | {"BENCH_BARE_FILE": str(tmp / "page.html")}, tmp, bare_url, PORT + 1))
+        # Each round its own items (the newest 60,000 dealt out in turn): a page asked for in an
+        # earlier round would come from the cache.
+        every = (tmp / "paths.txt").read_text().splitlines()
+        scripts = []
+        for number in range(ROUNDS):
+            (tmp / f"paths{number}.txt").write_text("\n".join(every[number::ROUNDS]) + "\n")
+            scripts.append(tmp / f"each_once{number}.lua")
+            scripts[-1].write_text(EACH_ONCE.replace("PATHS", str(tmp / f"paths{number}.txt")))
+        revalidate = [f"If-None-Match: {etag}"]
+        # Each page is measured in turns with the bare view, round after round, so that a
+        # neighbour's load (this machine's speed drifts by a fifth within minutes) falls on both
+        # alike: a row's ratio is the median of its rounds against the median of the bare view's
+        # rounds beside it.
+        phases = [
+            ("0", [("item page, uncached", url, [], None), ("item page, 304 (If-None-Match)", url, revalidate, None)]),
+            ("600", [("item pages, each built once (page cache on)", f"http://127.0.0.1:{PORT}/", [], scripts)]),
+            (
+                "600",
+                [
+                    ("item page, from the page cache (Redis)", url, [], None),
+                    ("item page, 304 from the page cache", url, revalidate, None),
+                ],
+            ),
+        ]
+        rows = []
+        for seconds, measured in phases:
+            if server is None:
+                server = _gunicorn(env | {"PORTAL_PAGE_CACHE_SECONDS": seconds}, tmp, url, PORT)
+                servers.append(server)
+            rates, bares = {label: [] for label, *_ in measured}, []
+            for number in range(ROUNDS):
+                for label, target, headers, lua in measured:
+                    lua = lua[number] if lua else None
+                    rates[label].append(wrk(target, duration=duration, headers=headers, script=lua))
+                bares.append(wrk(bare_url, duration=duration))
+            rows += [(label, rates[label], bares) for label in rates]
+            server.terminate()
+            server.wait()
+            server = None
         load = os.getloadavg()
-        setup = f"wrk -t2 -c8 -d{duration}s, gunicorn {WORKERS} workers, {len(body):,} bytes"
+        setup = f"wrk -t2 -c8 -d{duration}s, gunicorn {WORKERS} workers, {len(body):,} bytes, {ROUNDS} rounds"
         print(f"{setup}, load {load[0]:.1f}/{load[1]:.1f}")
-        print(f"bare view rounds: {', '.join(f'{rate:,.0f}' for rate in baselines)} req/s")
-        for label in (cached_label, cached_304):
-            print(f"{label} rounds: {', '.join(f'{rate:,.0f}' for rate in results[label])} req/s")
-        print("\n| what | req/s | bare view req/s | ratio |\n|---|---|---|---|")
-        for label, rates in results.items():
-            rate = statistics.median(rates)
-            print(f"| {label} | {rate:,.0f} | {baseline:,.0f} | {rate / baseline:.2f}× |")
+        print("\n| what | req/s (rounds) | bare view req/s (rounds) | ratio |\n|---|---|---|---|")
+        for label, rates, bares in rows:
+            rate, bare = statistics.median(rates), statistics.median(bares)
+            print(f"| {label} | {rate:,.0f} ({_listed(rates)}) | {bare:,.0f} ({_listed(bares)}) | {rate / bare:.2f}× |")
     finally:
         for server in servers:
             if server.poll() is None:
@@ -145,6 +156,10 @@ def main():
         redis.terminate()
         redis.wait()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _listed(rates) -> str:
+    return ", ".join(f"{rate:,.0f}" for rate in rates)
 
 
 def _gunicorn(env, tmp, url, port):
