@@ -157,14 +157,13 @@ _kept: dict[str, tuple[tuple[str, str], float, Frame]] = {}
 def _cached_frame(request, slug: str) -> Frame:
     name, key = page_versions.org(slug), frame_key(slug)
     lookup = getattr(request, "_portal_lookup", None)  # set by portal.conditional._lookup
+    tokens = lookup.tokens if lookup is not None and name in lookup.tokens else None
     if replica.configured():
         frame = _read_frame(slug)
-        if lookup is not None and name in lookup.tokens:
-            page_versions.adopt(name, lookup.tokens[name])
+        if tokens is not None:
+            page_versions.adopt(name, tokens[name])
         return frame
-    if lookup is not None and name in lookup.tokens:
-        tokens = lookup.tokens
-    else:
+    if tokens is None:
         tokens, _ = page_versions.current([page_versions.CATALOG, name])
     wanted = (tokens[page_versions.CATALOG], tokens[name])
     kept = _kept.get(slug)

@@ -133,22 +133,18 @@ def _column_stats(frame, entries) -> dict:
     """
     changed = frame.changed_at.isoformat() if frame.changed_at else ""
     key = f"portal:columns:{frame.organisation.pk}:{changed}"
-    stats = cache.get(key)
-    if stats is None:
+
+    def count():
         rows = entries.order_by().values("category_id").annotate(count=Count("pk"), last=Max("published_at"))
-        stats = {row["category_id"]: row for row in rows}
-        cache.set(key, stats, settings.PORTAL_FRAGMENT_CACHE_SECONDS)
-    return stats
+        return {row["category_id"]: row for row in rows}
+
+    return cache.get_or_set(key, count, settings.PORTAL_FRAGMENT_CACHE_SECONDS)
 
 
 def _qr(url: str, title: str) -> str:
     """The print view's inline QR code (it prints, and works in a saved copy), drawn once per URL and title."""
     key = "portal:qr:" + hashlib.sha256(f"{url}\n{title}".encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = qr_svg(url, title=title)
-        cache.set(key, svg, settings.PORTAL_FRAGMENT_CACHE_SECONDS)
-    return svg
+    return cache.get_or_set(key, lambda: qr_svg(url, title=title), settings.PORTAL_FRAGMENT_CACHE_SECONDS)
 
 
 _CURSOR = re.compile(r"[0-9]{1,18}")  # an id: ASCII digits within a 64-bit integer
@@ -262,14 +258,14 @@ def item_qr(request, slug, pk):
     never draw it. Only for a published item, so that no address makes the portal draw codes."""
     url = request.build_absolute_uri(reverse("portal:item", args=[slug, pk]))
     key = "portal:qr-file:" + hashlib.sha256(url.encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        frame = frames.load_frame(request, slug)
-        item = item_reads.item_of(frame.organisation.pk, pk)
+
+    def draw():  # a 404 stores nothing
+        item = item_reads.item_of(frames.load_frame(request, slug).organisation.pk, pk)
         if item is None or item.status != Item.Status.PUBLISHED:
             raise Http404("没有这条信息。")
-        svg = qr_svg_file(url, title="二维码：用手机扫描打开本页")
-        cache.set(key, svg, settings.PORTAL_FRAGMENT_CACHE_SECONDS)
+        return qr_svg_file(url, title="二维码：用手机扫描打开本页")
+
+    svg = cache.get_or_set(key, draw, settings.PORTAL_FRAGMENT_CACHE_SECONDS)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response

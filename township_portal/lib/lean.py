@@ -2,7 +2,7 @@
 
 Django builds and compiles a queryset anew on every request. For the item page (a crawler
 asks for each item once, so no cache spares it) that took about 4 ms of an 8 ms page on
-PostgreSQL, against 0.5 ms to run its four queries. A ``Select`` names a model, some of its
+PostgreSQL, against 0.5 ms to run its queries. A ``Select`` names a model, some of its
 columns and the rest of the statement once; per database it writes the SQL once, adapts
 date and time parameters and converts the values read the way the ORM does (SQLite keeps
 times as text and booleans as integers), and returns model instances (``Model.from_db``)
