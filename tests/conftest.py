@@ -44,18 +44,18 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 @pytest.fixture
 def redis_cache(settings):
     """The production cache: the portal's Redis backend on a real Redis, under a key prefix of
-    this test's own (the SQLite and PostgreSQL suites share the server), removed afterwards."""
+    this test's own (the SQLite and PostgreSQL suites share the server), removed afterwards.
+    Its ``clear()`` removes this test's keys only (``tests.redis_cache``): Django's empties the
+    whole Redis database, the other suite's keys with it."""
     from django.core.cache import caches
 
     prefix = f"test-{uuid.uuid4().hex[:12]}"
-    backend = {"BACKEND": "township_portal.lib.cache.PortalRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+    backend = {"BACKEND": "tests.redis_cache.PrefixRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
     settings.CACHES = {"default": backend}
     cache = caches["default"]
-    client = cache._cache.get_client(write=True)
-    assert client.ping()
+    assert cache._cache.get_client(write=True).ping()
     yield cache
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
