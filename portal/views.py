@@ -200,11 +200,11 @@ def category(request, slug, code):
 def _item_or_gone(frame, pk):
     """The published item, or the 410 page of a withdrawn one; 404 for anything else.
 
-    Read by hand (``portal.item_reads``); its column and, most often, its publisher come
-    from the frame. An inactive column, another publisher and the replacing item of a
-    repealed or revised one are read when shown.
+    Read by hand, with its neighbours and attachments, in one statement (``portal.item_reads``);
+    its column and, most often, its publisher come from the frame. An inactive column, another
+    publisher and the replacing item of a repealed or revised one are read when shown.
     """
-    item = item_reads.item_of(frame.organisation.pk, pk)
+    item = item_reads.item_page_of(frame.organisation.pk, pk)
     if item is None:
         raise Http404("没有这条信息。")
     if item.category_id in frame.by_id:
@@ -231,7 +231,6 @@ def item(request, slug, pk):
     item, withdrawn = _item_or_gone(frame, pk)
     if withdrawn:
         return _gone(request, frame, item)
-    newer, older = item_reads.neighbours(item)  # the links show their titles only
     url = request.build_absolute_uri(reverse("portal:item", args=[slug, item.pk]))
     return render(
         request,
@@ -243,9 +242,9 @@ def item(request, slug, pk):
             "column": frame.by_id.get(item.category_id, item.category),
             "ancestors": frame.ancestors(item.category),
             "metadata": item_metadata(item, frame),
-            "attachments": item_reads.listed_attachments(item),
-            "newer": newer,
-            "older": older,
+            "attachments": item.listed_attachments,
+            "newer": item.newer,  # the links show their titles only
+            "older": item.older,
             "canonical_url": url,
         },
     )
@@ -286,7 +285,7 @@ def item_print(request, slug, pk):
             "township": frame.organisation,
             "item": item,
             "metadata": item_metadata(item, frame),
-            "attachments": item_reads.listed_attachments(item),
+            "attachments": item.listed_attachments,
             "canonical_url": url,
             "qr": _qr(url, "二维码：用手机扫描打开本信息的网页"),
         },

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from disclosure.models import Attachment, Item
@@ -41,30 +41,43 @@ def test_neighbours_follow_the_newest_first_order_ties_by_id_within_the_column_o
     factories.published_item(shuangxi, notices, title="别的栏目", published_at=at(2020, 5, 2))
     factories.published_item(shuangxi, poverty, title="未索引", published_at=at(2021, 1, 1), index=False)
 
-    newer, earlier = item_reads.neighbours(b)
-    assert (newer.pk, newer.title) == (c.pk, "同时三") and (earlier.pk, earlier.title) == (a.pk, "同时一")
-    assert {"published_at", "organisation_id", "title_folded"} <= newer.get_deferred_fields()  # titles only
-    assert item_reads.neighbours(c)[0] is None  # the other column's and the unindexed items are not its neighbours
-    newer, earlier = item_reads.neighbours(a)
-    assert newer.pk == b.pk and earlier.pk == older.pk
-    assert item_reads.neighbours(older)[1] is None
+    def around(item):
+        page = item_reads.item_page_of(shuangxi.pk, item.pk)
+        return page.newer, page.older
+
+    assert around(b) == ((c.pk, "同时三"), (a.pk, "同时一"))
+    assert around(c)[0] is None  # the other column's and the unindexed items are not its neighbours
+    assert around(a) == ((b.pk, "同时二"), (older.pk, "更早"))
+    assert around(older)[1] is None
 
 
-def test_attachments_are_listed_in_their_order_without_reading_their_text(relief_items):
+def test_attachments_are_listed_in_their_order_without_reading_their_text(shuangxi, relief_items):
     item = relief_items[1]
+    assert item_reads.item_page_of(shuangxi.pk, item.pk).listed_attachments == []
     for order, name in [(2, "乙.pdf"), (1, "甲.pdf"), (1, "丙.pdf")]:
         Attachment.objects.create(
             item=item, file=f"attachments/{name}", original_name=name, content_type="application/pdf",
             size=10, sha256="", order=order, text="很长的提取文字",
         )  # fmt: skip
-    listed = item_reads.listed_attachments(item)
+    listed = item_reads.item_page_of(shuangxi.pk, item.pk).listed_attachments
     assert [a.original_name for a in listed] == ["甲.pdf", "丙.pdf", "乙.pdf"]
     with CaptureQueriesContext(connection) as queries:
-        assert listed[0].size == 10 and listed[0].uploaded_at.tzinfo is not None
+        assert (listed[0].size, listed[0].content_type, listed[0].item_id) == (10, "application/pdf", item.pk)
+        assert listed[0]._state.db == "default" and not listed[0]._state.adding
     assert len(queries) == 0
     with CaptureQueriesContext(connection) as queries:
         assert listed[0].text == "很长的提取文字"  # deferred: read when used
     assert len(queries) == 1
+
+
+def test_the_item_and_what_its_page_shows_around_it_are_one_statement(shuangxi, relief_items):
+    item = relief_items[1]
+    with CaptureQueriesContext(connection) as queries:
+        page = item_reads.item_page_of(shuangxi.pk, item.pk)
+    assert len(queries) == 1
+    assert _fields(page) == _fields(Item.objects.get(pk=item.pk))
+    assert (page.newer.pk, page.older.pk) == (relief_items[2].pk, relief_items[0].pk)
+    assert item_reads.item_page_of(shuangxi.pk, 2**63) is None and item_reads.item_page_of(shuangxi.pk, 0) is None
 
 
 def test_a_select_refuses_a_field_the_model_does_not_have():
@@ -91,16 +104,65 @@ def test_on_postgresql_each_statement_is_prepared_once_per_connection(shuangxi, 
     item = relief_items[1]
     connection.close()  # a new connection has prepared nothing
     assert item_reads.item_of(shuangxi.pk, item.pk).pk == item.pk
-    assert item_reads.neighbours(item)[0].pk == relief_items[2].pk
+    assert item_reads.item_page_of(shuangxi.pk, item.pk).newer.pk == relief_items[2].pk
     statements = _prepared_statements()
     assert len(statements) == 2 and all(s.startswith("PREPARE lean_") for s in statements)
     with CaptureQueriesContext(connection) as queries:
-        assert item_reads.item_of(shuangxi.pk, item.pk).title == item.title
-    item_statement = next(s for s in statements if '"disclosure_item"' in s)
-    assert [q["sql"].split(" (")[0] for q in queries] == [item_statement.split(" AS ")[0].replace("PREPARE", "EXECUTE")]
+        assert item_reads.item_page_of(shuangxi.pk, item.pk).title == item.title
+    page_statement = next(s for s in statements if '"search_searchentry"' in s)
+    assert [q["sql"].split(" (")[0] for q in queries] == [page_statement.split(" AS ")[0].replace("PREPARE", "EXECUTE")]
     connection.close()
     assert item_reads.item_of(shuangxi.pk, item.pk).pk == item.pk  # prepared again on the new connection
     assert len(_prepared_statements()) == 1
+
+
+def _backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _ended_by_the_server(pid):
+    """The connection ended as a database restart ends it: by the server, from another connection."""
+    import psycopg2
+
+    settings_dict = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=settings_dict["NAME"], user=settings_dict["USER"], host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or 5432, password=settings_dict["PASSWORD"] or None,
+    )  # fmt: skip
+    other.autocommit = True
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    other.close()
+
+
+@requires_postgres("a connection ended by the server")
+@pytest.mark.django_db(transaction=True)
+def test_a_read_whose_persistent_connection_died_while_idle_is_made_on_a_new_one(shuangxi, relief_items):
+    # The request's first statement stands in for Django's health check (CONN_HEALTH_CHECKS):
+    # a connection that died between two requests (a database restart) still gives the page.
+    item = relief_items[1]
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+    connection.settings_dict["CONN_MAX_AGE"] = 600  # kept between requests, as in production
+    try:
+        connection.close()
+        old = _backend_pid()
+        connection.close_if_unusable_or_obsolete()  # what Django does as a request starts
+        assert item_reads.item_page_of(shuangxi.pk, item.pk).pk == item.pk
+        assert _backend_pid() == old  # healthy: the same connection
+        connection.close_if_unusable_or_obsolete()
+        _ended_by_the_server(old)
+        assert item_reads.item_page_of(shuangxi.pk, item.pk).title == item.title
+        new = _backend_pid()
+        assert new != old
+        # Later in a request (its connection already used) nothing is run again: an error.
+        _ended_by_the_server(new)
+        with pytest.raises(OperationalError):
+            item_reads.item_page_of(shuangxi.pk, item.pk)
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = 0
+        connection.close()
 
 
 def test_with_prepared_statements_off_the_plain_statement_runs(settings, shuangxi, relief_items):

@@ -10,14 +10,29 @@ holding those columns: any other is read on first use, as with ``QuerySet.only``
 
 It reads on the database the routers name for the model, so public reads still go to the
 replica when one is configured.
+
+A request's first statement on a persistent connection is also its health check. Django
+checks such a connection with a ``SELECT 1`` of its own before the first query of each
+request (``CONN_HEALTH_CHECKS``): a round trip as long as the page's own statements. A
+``Select`` that is a request's first use of its connection runs its statement instead, and
+only if that fails and the connection is found unusable, does what the check would have done:
+it closes the connection and runs the statement once more on a new one. Nothing was done on
+the old connection in that request, so running the read again is safe.
 """
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import InterfaceError, OperationalError, connections, router
+
+# JSON functions a statement may name as {json_array} and {json_agg}, per database.
+JSON_FUNCTIONS = {
+    "postgresql": {"json_array": "json_build_array", "json_agg": "json_agg"},
+    "sqlite": {"json_array": "json_array", "json_agg": "json_group_array"},
+}
 
 
 @dataclass
@@ -35,7 +50,9 @@ class Select:
     """``SELECT {columns} FROM {table} ...``: ``statement`` may name them several times (a UNION).
 
     ``fields`` are model field names; ``statement`` uses ``%s`` for its parameters. Values the
-    statement selects after the columns are set on each instance under the names in ``extras``.
+    statement selects after the columns are set on each instance under the names in ``extras``;
+    ``{json_array}`` and ``{json_agg}`` name the database's JSON functions, whose values
+    ``json_value`` reads alike on both.
     """
 
     model: type
@@ -48,10 +65,23 @@ class Select:
         alias = router.db_for_read(self.model)
         connection = connections[alias]
         compiled = self._compiled.get(alias) or self._compile(alias)
-        with connection.cursor() as cursor:
-            sql = _prepared(connection, compiled) if compiled.prepare else compiled.sql
-            cursor.execute(sql, [_adapted(connection, value) for value in params])
-            rows = cursor.fetchall()
+        params = [_adapted(connection, value) for value in params]
+        # The request's first use of a persistent connection: this statement is its health check.
+        checking = (
+            connection.connection is not None
+            and connection.health_check_enabled
+            and not connection.health_check_done
+            and not connection.in_atomic_block
+        )
+        if checking:
+            connection.health_check_done = True
+        try:
+            rows = _rows(connection, compiled, params)
+        except (OperationalError, InterfaceError):
+            if not checking or connection.is_usable():
+                raise
+            connection.close()  # it died while idle (a database restart): what the check does
+            rows = _rows(connection, compiled, params)
         instances, width = [], len(compiled.attnames)
         for row in rows:
             values = list(row[:width])
@@ -79,7 +109,7 @@ class Select:
             if found:
                 converters.append((index, found, expression))
         columns = ", ".join(f"{quote(meta.db_table)}.{quote(f.column)}" for f in chosen)
-        sql = self.statement.format(columns=columns, table=quote(meta.db_table))
+        sql = self.statement.format(columns=columns, table=quote(meta.db_table), **JSON_FUNCTIONS[connection.vendor])
         compiled = _Compiled(sql=sql, attnames=[f.attname for f in chosen], converters=converters)
         if connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS:
             parts = sql.split("%s")
@@ -89,6 +119,18 @@ class Select:
             compiled.execute = f"EXECUTE {name} ({', '.join(['%s'] * (len(parts) - 1))})"
         self._compiled[alias] = compiled
         return compiled
+
+
+def json_value(value):
+    """A value of a {json_array} or {json_agg}: PostgreSQL's driver reads JSON, SQLite gives its text."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _rows(connection, compiled: _Compiled, params: list) -> list:
+    with connection.cursor() as cursor:
+        sql = _prepared(connection, compiled) if compiled.prepare else compiled.sql
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _prepared(connection, compiled: _Compiled) -> str:
