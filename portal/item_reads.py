@@ -37,6 +37,9 @@ def _neighbour(*, later: bool) -> str:
 # the model's order (``Model.from_db`` matches values to fields by position).
 LISTED_ATTACHMENT_FIELDS = ("id", "item", "original_name", "content_type", "size", "order")
 _LISTED = [Attachment._meta.get_field(name) for name in LISTED_ATTACHMENT_FIELDS]
+_LISTED_ATTNAMES = [f.attname for f in _LISTED]
+# Sorted in Python: SQLite before 3.44 has no ORDER BY inside an aggregate.
+_ORDER, _ID = LISTED_ATTACHMENT_FIELDS.index("order"), LISTED_ATTACHMENT_FIELDS.index("id")
 _ATTACHMENTS = (
     "(SELECT {json_agg}({json_array}(" + ", ".join(f'a."{f.column}"' for f in _LISTED) + "))"
     f' FROM "{Attachment._meta.db_table}" a WHERE a."item_id" = {{table}}."id")'
@@ -79,7 +82,6 @@ def item_page_of(organisation_id: int, pk: int) -> Item | None:
         return None
     item = found[0]
     item.newer, item.older = (Neighbour(*json_value(value)) if value else None for value in (item.newer, item.older))
-    rows = sorted(json_value(item.listed_attachments) or (), key=lambda row: (row[-1], row[0]))  # order, id
-    attnames = [f.attname for f in _LISTED]
-    item.listed_attachments = [Attachment.from_db(item._state.db, attnames, row) for row in rows]
+    rows = sorted(json_value(item.listed_attachments) or (), key=lambda row: (row[_ORDER], row[_ID]))
+    item.listed_attachments = [Attachment.from_db(item._state.db, _LISTED_ATTNAMES, row) for row in rows]
     return item
