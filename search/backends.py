@@ -3,12 +3,76 @@
 Both take values as query parameters only; no text a resident typed is ever put into SQL.
 """
 
+import functools
+
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import Expression, RawSQL
 
-from search.models import SearchChunk
+from search.models import SearchChunk, SearchEntry
 from township_portal.lib import search as textsearch
+
+# The fields of an entry row as ``store_entries_bulk`` takes it, the key first.
+ENTRY_COLUMNS = (
+    "item",
+    "organisation",
+    "category",
+    "publisher",
+    "title",
+    "title_folded",
+    "index_number",
+    "index_key",
+    "document_number",
+    "document_key",
+    "published_at",
+    "validity",
+    "has_document_number",
+    "has_attachments",
+    "indexed_at",
+)
+BATCH_ROWS = 2000
+
+
+def store_entries_bulk(rows: list[tuple]) -> None:
+    """Insert the entries (rows of ``ENTRY_COLUMNS``), replacing those already stored for the same items.
+
+    PostgreSQL takes each batch as one array a column (a statement the ORM would spend longer
+    writing than the database spends running it); SQLite goes through ``bulk_create``.
+    """
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), BATCH_ROWS):
+                columns = zip(*rows[start : start + BATCH_ROWS], strict=True)
+                cursor.execute(_entries_upsert_sql(), [list(column) for column in columns])
+        return
+    fields = [field.attname for field in _entry_fields()]
+    SearchEntry.objects.bulk_create(
+        [SearchEntry(**dict(zip(fields, row, strict=True))) for row in rows],
+        update_conflicts=True,
+        update_fields=fields[1:],
+        unique_fields=fields[:1],
+        batch_size=BATCH_ROWS,
+    )
+
+
+def _entry_fields() -> list:
+    return [SearchEntry._meta.get_field(name) for name in ENTRY_COLUMNS]
+
+
+@functools.cache
+def _entries_upsert_sql() -> str:
+    """INSERT ... SELECT FROM unnest(one typed array a column) ON CONFLICT (item) DO UPDATE (PostgreSQL)."""
+    fields = _entry_fields()
+    quote = connection.ops.quote_name
+    columns = [quote(field.column) for field in fields]
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns[1:])
+    return (
+        f"INSERT INTO {quote(SearchEntry._meta.db_table)} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
+        f" ON CONFLICT ({columns[0]}) DO UPDATE SET {updates}"
+    )
 
 
 def store_chunks_bulk(documents: list[tuple[int, list[str]]]) -> None:
@@ -19,8 +83,8 @@ def store_chunks_bulk(documents: list[tuple[int, list[str]]]) -> None:
     if connection.vendor == "postgresql":
         # The GIN index computes the pairs of each chunk itself (search_pairs, migration 0005).
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), 2000):
-                part = rows[start : start + 2000]
+            for start in range(0, len(rows), BATCH_ROWS):
+                part = rows[start : start + BATCH_ROWS]
                 cursor.execute(
                     "INSERT INTO search_searchchunk (entry_id, number, folded)"
                     " SELECT * FROM unnest(%s::bigint[], %s::integer[], %s::text[])",
