@@ -29,6 +29,8 @@ from township_portal.lib import page_versions, replica
 DISCLOSING_KINDS = [Organisation.Kind.COUNTY, Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT]
 ORGANISATION_FIELDS = ("slug", "name", "short_name", "address", "phone", "fax", "email", "office_hours")
 CATEGORY_FIELDS = ("pk", "parent_id", "code", "name", "order", "description", "column_kind")
+# Rendered fragments one frame keeps (Frame.fragment): the navigation and a breadcrumb trail per column.
+FRAGMENTS_PER_FRAME = 256
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +106,31 @@ class Frame:
                 if name in category.name:
                     return category
         return None
+
+    @cached_property
+    def validator_digest(self) -> str:
+        """``validator_parts()`` as one digest, worked out once per frame (every page's ETag covers it)."""
+        return hashlib.sha256(repr(self.validator_parts()).encode()).hexdigest()
+
+    def fragment(self, key: tuple, render) -> str:
+        """The text ``render()`` gives for ``key``, rendered once per frame (``{% frame_fragment %}``).
+
+        For the parts of a page made of the frame alone and the key: the navigation, a column's
+        breadcrumbs. A frame is never changed once read, and is read anew when its tokens change,
+        so its fragments go with it. Kept in this process only, never pickled.
+        """
+        fragments = self.__dict__.setdefault("_fragments", {})
+        text = fragments.get(key)
+        if text is None:
+            text = render()
+            if len(fragments) < FRAGMENTS_PER_FRAME:
+                fragments[key] = text
+        return text
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_fragments", None)
+        return state
 
     def validator_parts(self) -> tuple:
         org = self.organisation

@@ -65,7 +65,7 @@ def _county_validators(request):
 
 def _frame_validators(request, slug, **kwargs):
     frame = frames.load_frame(request, slug)
-    return frames.etag_for(request, frame.validator_parts()), frame.changed_at
+    return frames.etag_for(request, frame.validator_digest), frame.changed_at
 
 
 def _frame_versions(request, slug, **kwargs):
@@ -78,7 +78,7 @@ def _search_validators(request):
     parts = [changed_at, [(org.slug, org.name) for org in bodies]]
     slug = request.GET.get("township", "")
     if slug in {org.slug for org in bodies}:
-        parts.append(frames.load_frame(request, slug).validator_parts())
+        parts.append(frames.load_frame(request, slug).validator_digest)
     return frames.etag_for(request, parts), changed_at
 
 

@@ -42,3 +42,31 @@ def file_kind(attachment):
 def item_url(entry):
     """The canonical page of an item or search entry (whose pk is the item's)."""
     return reverse("portal:item", args=[entry.organisation.slug, entry.pk])
+
+
+@register.tag
+def frame_fragment(parser, token):
+    """``{% frame_fragment key ... %}...{% endframe_fragment %}``: rendered once per frame and key.
+
+    Only for what is made of the page's frame (the context's ``frame``: the body and its
+    columns) and the key's values, such as the navigation or a column's breadcrumbs; anything
+    else the body uses (the visitor, the display settings, the address) must not be inside.
+    Each use is its own fragment (its template and place). Without a frame, renders every time.
+    """
+    key = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endframe_fragment",))
+    parser.delete_first_token()
+    return FrameFragmentNode(nodelist, key)
+
+
+class FrameFragmentNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist = nodelist
+        self.key = key
+
+    def render(self, context):
+        frame = context.get("frame")
+        if frame is None:
+            return self.nodelist.render(context)
+        key = (self.origin.name, self.token.position, *(part.resolve(context) for part in self.key))
+        return frame.fragment(key, lambda: self.nodelist.render(context))

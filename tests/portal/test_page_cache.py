@@ -341,3 +341,38 @@ def test_a_frame_kept_in_the_process_is_used_only_while_its_tokens_are_current(c
     poverty.name = "扶贫和社会救助（再改）"
     poverty.save()
     assert _get(client, site["ours_item"])[1] == _get(client, site["ours_item"])[1] == first_cost
+
+
+def _crumbs(response) -> str:
+    html = response.content.decode()
+    start = html.index('<nav aria-label="当前位置"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_the_navigation_and_breadcrumbs_kept_with_a_frame_follow_its_columns(client, settings, shuangxi, poverty, site):
+    # Rendered once per frame and column (Frame.fragment): each item shows its own column's
+    # trail, a renamed column shows at once, and the shared copy of the frame carries none.
+    import pickle
+
+    from django.core.cache import cache
+
+    from portal.frames import frame_key
+
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    other_column = factories.category(shuangxi, code="08", name="防汛抗旱信息")
+    other = factories.published_item(shuangxi, other_column, title="防汛值班安排", published_at=at(2018, 6, 1))
+    ours = _crumbs(client.get(site["ours_item"]))
+    theirs = _crumbs(client.get(f"/shuangxi/items/{other.pk}/"))
+    assert poverty.name in ours and "防汛抗旱信息" not in ours
+    assert "防汛抗旱信息" in theirs and poverty.name not in theirs
+    assert _crumbs(client.get(site["ours_item"])) == ours
+    shared = pickle.loads(cache.get(frame_key("shuangxi"))[1])
+    assert "_fragments" not in shared.__dict__
+
+    poverty.name = "扶贫和社会救助（改）"
+    poverty.save()
+    renamed = client.get(site["ours_item"])
+    assert "扶贫和社会救助（改）" in _crumbs(renamed)
+    shuangxi.short_name = "双溪新名"
+    shuangxi.save()
+    assert '<nav class="site-nav" aria-label="双溪新名栏目导航">' in client.get(site["ours_item"]).content.decode()
