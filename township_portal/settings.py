@@ -178,7 +178,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "township_portal.lib.static_storage.RememberingManifestStaticFilesStorage"
     },
 }
 
