@@ -51,7 +51,7 @@ def frame_fragment(parser, token):
     Only for what is made of the page's frame (the context's ``frame``: the body and its
     columns) and the key's values, such as the navigation or a column's breadcrumbs; anything
     else the body uses (the visitor, the display settings, the address) must not be inside.
-    Each use is its own fragment (its template and place). Without a frame, renders every time.
+    Each use is its own fragment. Without a frame, renders every time.
     """
     key = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endframe_fragment",))
@@ -68,5 +68,6 @@ class FrameFragmentNode(template.Node):
         frame = context.get("frame")
         if frame is None:
             return self.nodelist.render(context)
-        key = (self.origin.name, self.token.position, *(part.resolve(context) for part in self.key))
+        # The node itself names the use: a template loaded again (edited, in development) is a new one.
+        key = (self, *(part.resolve(context) for part in self.key))
         return frame.fragment(key, lambda: self.nodelist.render(context))
