@@ -81,7 +81,7 @@ def store_chunks_bulk(documents: list[tuple[int, list[str]]]) -> None:
     if not rows:
         return
     if connection.vendor == "postgresql":
-        # The GIN index computes the pairs of each chunk itself (search_pairs, migration 0005).
+        # The GIN index computes the pairs' keys of each chunk itself (search_pair_keys, migration 0007).
         with connection.cursor() as cursor:
             for start in range(0, len(rows), BATCH_ROWS):
                 part = rows[start : start + BATCH_ROWS]

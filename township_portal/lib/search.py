@@ -24,8 +24,8 @@ occurrence of a query of up to ``MAX_QUERY_CHARS`` characters lies whole inside 
 
 The databases index the chunks differently (``search.backends``): SQLite's FTS5 keeps the
 pair tokens of each chunk (``chunk_tokens``) and matches a term as a phrase of them;
-PostgreSQL keeps the folded chunk text itself, with a GIN index of its pairs, finds the
-chunks holding every pair of a term (``term_pairs``) and checks the term as a substring.
+PostgreSQL keeps the folded chunk text itself, with a GIN index of its pairs' hashes, finds
+the chunks holding every pair of a term (``term_pairs``) and checks the term as a substring.
 """
 
 import html
