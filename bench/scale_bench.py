@@ -469,6 +469,13 @@ def reports(client, runs: int) -> None:
     slug = month.slug if hasattr(month, "slug") else f"{month.year}-{month.month:02d}"
     row("reports board page", measure(get(staff, "/reports/board/", {"month": slug}), max(3, runs // 3)))
     row("county workbook (XLSX)", measure(get(staff, f"/reports/board/{slug}/county.xlsx"), max(3, runs // 3)))
+    # The annual report of last year, the whole year's items (issue 15: the county's year in <= 5 s).
+    from annual.figures import compute_year
+
+    year = today.year - 1
+    row(f"annual {year}, 14 townships (compute_year)", measure(lambda: compute_year(townships, year), runs))
+    row("annual board page", measure(get(staff, "/annual/board/", {"year": year}), max(3, runs // 3)))
+    row("annual county workbook (XLSX)", measure(get(staff, f"/annual/board/{year}/county.xlsx"), max(3, runs // 3)))
 
 
 if __name__ == "__main__":
