@@ -9,7 +9,7 @@ imports the disclosure app, so the dependency runs disclosure -> search.
 from django.db import transaction
 from django.utils import timezone
 
-from search.backends import store_chunks_bulk, store_entries_bulk
+from search.backends import among, store_chunks_bulk, store_entries_bulk
 from search.models import Freshness, SearchChunk, SearchEntry
 from township_portal.lib import page_versions
 from township_portal.lib import search as textsearch
@@ -76,28 +76,28 @@ def index_items(model, ids: list[int]) -> set[int]:
     """
     with transaction.atomic():
         items = _locked_rows(model, ids)
-        previous = set(SearchEntry.objects.filter(pk__in=ids).values_list("organisation_id", flat=True))
+        previous = set(SearchEntry.objects.filter(pk__in=among(ids)).values_list("organisation_id", flat=True))
         _write(model, items, gone=ids)
     return previous | {item.organisation_id for item in items}
 
 
 def _locked_rows(model, ids: list[int]) -> list:
     """The items' indexed fields, their rows locked until the transaction ends (in id order)."""
-    rows = model._default_manager.select_for_update().filter(pk__in=ids).order_by("pk")
+    rows = model._default_manager.select_for_update().filter(pk__in=among(ids)).order_by("pk")
     return list(rows.values_list(*ITEM_FIELDS, named=True))
 
 
 def _write(model, items: list, *, gone: list[int]) -> None:
     """Replace the entries and chunks of ``gone`` by those of the published ``items``."""
     published = [item for item in items if item.status == PUBLISHED]
-    SearchChunk.objects.filter(entry_id__in=gone).delete()
+    SearchChunk.objects.filter(entry_id__in=among(gone)).delete()
     keep = {item.pk for item in published}
     SearchEntry.objects.filter(pk__in=[pk for pk in gone if pk not in keep]).delete()
     if not published:
         return
     attachments: dict[int, list] = {}
     attachment_model = model._meta.get_field("attachments").related_model
-    for attachment in attachment_model._default_manager.filter(item_id__in=keep).only(
+    for attachment in attachment_model._default_manager.filter(item_id__in=among(sorted(keep))).only(
         "item_id", "original_name", "text"
     ):
         attachments.setdefault(attachment.item_id, []).append(attachment)
