@@ -92,7 +92,7 @@ def _write(model, items: list, *, gone: list[int]) -> None:
     published = [item for item in items if item.status == PUBLISHED]
     SearchChunk.objects.filter(entry_id__in=among(gone)).delete()
     keep = {item.pk for item in published}
-    SearchEntry.objects.filter(pk__in=[pk for pk in gone if pk not in keep]).delete()
+    SearchEntry.objects.filter(pk__in=among([pk for pk in gone if pk not in keep])).delete()
     if not published:
         return
     attachments: dict[int, list] = {}

@@ -1,5 +1,7 @@
 """PostgreSQL's chunk index keeps a hash of each character pair (migration 0007)."""
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -32,16 +34,19 @@ def test_searches_read_the_hashed_pair_index(shuangxi):
     factories.published_item(shuangxi, column, title="森林防火工作通知")
     term = "森林防火"
     with connection.cursor() as cursor:
-        # The query inside search_chunk_entries, planned as it is there (sequential scans off).
+        # The statement inside search_chunk_entries, read from the database and planned as it
+        # runs there (sequential scans off, its two arguments as parameters).
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'search_chunk_entries'")
+        body = cursor.fetchone()[0]
+        assert "search_pair_keys(folded) @> search_term_keys(pairs)" in body
+        statement = re.sub(r"\bterm\b", "$2", re.sub(r"\bpairs\b", "$1", body))
+        cursor.execute(f"PREPARE chunk_entries(text[], text) AS {statement}")
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(
-            "EXPLAIN SELECT entry_id FROM search_searchchunk"
-            " WHERE search_pair_keys(folded) @> search_term_keys(%s::text[]) AND strpos(folded, %s) > 0",
-            [textsearch.term_pairs(term), term],
-        )
+        cursor.execute("EXPLAIN EXECUTE chunk_entries(%s::text[], %s)", [textsearch.term_pairs(term), term])
         plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE chunk_entries")
     assert "search_chunk_pairs_gin" in plan
-    sql, params = entries_containing(term).sql, entries_containing(term).params
+    containing = entries_containing(term)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(containing.sql, containing.params)
         assert len(cursor.fetchall()) == 1
